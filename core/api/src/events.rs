@@ -1,0 +1,54 @@
+//! The event stream: numbered events and the messages of the `/api/v1/events` WebSocket.
+//!
+//! Event ids increase by one per event, so a client that sees a gap knows it missed something. A client that
+//! reconnects with `?since=ID` gets every event after `ID` replayed, or a [`ServerMessage::Resync`] carrying a fresh
+//! snapshot when the node no longer holds them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Health, ResourceSample, Snapshot};
+
+/// One event, numbered in the order the node published it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Event {
+    pub id: u64,
+    /// Unix time the node published the event, in milliseconds.
+    pub at_ms: u64,
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The resource sampler took a sample.
+    ResourceSample(ResourceSample),
+    /// The node's overall health changed.
+    HealthChanged(Health),
+    /// The resource sampler's interval changed.
+    SamplerIntervalChanged { interval_ms: u64 },
+    /// The node is shutting down; the stream ends after this event.
+    NodeStopping,
+}
+
+/// A message from the node on the events WebSocket.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// First message of a fresh subscription (no `since`): the state up to `snapshot.last_event_id`.
+    Snapshot { snapshot: Box<Snapshot> },
+    /// The events after the requested `since` are no longer held: start over from this snapshot.
+    Resync { snapshot: Box<Snapshot> },
+    /// One event; ids follow each other without gaps on one connection.
+    Event { event: Event },
+    /// The connection is refused or ends because of an error.
+    Error { code: String, message: String },
+}
+
+/// A message from the client on the events WebSocket.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// Authenticate a connection opened without an `Authorization` header (browsers cannot set one).
+    Auth { token: String },
+}

@@ -1,0 +1,96 @@
+//! The snapshot: everything a front end needs to draw the node's state at one instant.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ResourceSample;
+
+/// The node's state at one instant, as `GET /api/v1/snapshot` returns it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct Snapshot {
+    pub node: NodeInfo,
+    pub health: Health,
+    /// Resource samples held in memory, oldest first (at least the last 15 minutes).
+    pub resources: Vec<ResourceSample>,
+    pub game: GameSummary,
+    /// Alerts currently pending or firing.
+    pub alerts: Vec<AlertSummary>,
+    /// Id of the newest event folded into this snapshot; stream with `since=last_event_id` to continue from it.
+    pub last_event_id: u64,
+}
+
+/// Facts about the node itself.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct NodeInfo {
+    /// Hex-encoded Ed25519 public key: the node's stable identity.
+    pub node_id: String,
+    pub version: String,
+    /// Unix time the node started, in milliseconds.
+    pub started_at_ms: u64,
+    /// Unix time the snapshot was taken, in milliseconds.
+    pub now_ms: u64,
+    pub data_dir: String,
+    pub db_size_bytes: u64,
+    pub sampler_interval_ms: u64,
+    /// Base URL of the control API.
+    pub api_url: String,
+    /// Clients currently subscribed to the event stream.
+    pub event_subscribers: u32,
+}
+
+impl NodeInfo {
+    /// Milliseconds the node has been running at `now_ms`.
+    pub fn uptime_ms(&self) -> u64 {
+        self.now_ms.saturating_sub(self.started_at_ms)
+    }
+}
+
+/// Overall health level, shown as the tray icon colour and the dashboard's status light.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthLevel {
+    #[default]
+    Green,
+    Yellow,
+    Red,
+}
+
+/// Overall health with the reasons for anything but green.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct Health {
+    pub level: HealthLevel,
+    pub reasons: Vec<String>,
+}
+
+/// Craps tables known to the node. Empty until the node hosts or joins tables.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct GameSummary {
+    pub tables: Vec<TableSummary>,
+}
+
+/// One craps table as listed on the Game panel.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct TableSummary {
+    pub table_id: String,
+    pub host_id: String,
+    pub seated: u32,
+    pub max_seats: u32,
+    pub phase: String,
+}
+
+/// One pending or firing alert as listed on the Alerts panel.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct AlertSummary {
+    pub alert_id: String,
+    pub rule: String,
+    pub severity: String,
+    pub state: String,
+    pub since_ms: u64,
+    pub value: f64,
+    pub threshold: f64,
+}

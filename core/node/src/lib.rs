@@ -1,0 +1,1 @@
+//! bitcraps-node (being built).

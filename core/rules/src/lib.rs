@@ -1,0 +1,1 @@
+//! bitcraps-rules (being built).

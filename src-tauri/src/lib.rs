@@ -1,0 +1,1 @@
+//! bitcraps-desktop (being built).

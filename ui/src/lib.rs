@@ -1,0 +1,1 @@
+//! bitcraps-ui (being built).
