@@ -1,0 +1,147 @@
+//! `WS /api/v1/events?since=ID`: the numbered event stream.
+//!
+//! Without `since` the first message is a snapshot; with a `since` the node still holds, the missed events are
+//! replayed; with one it no longer holds, a resync snapshot comes first. A client that falls too far behind is
+//! told to reconnect with `since`, which resumes it from the ring without loss.
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bitcraps_api::{ClientMessage, Event, ServerMessage};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::auth::{HeaderAuth, check_header, token_matches};
+use super::{ApiState, error};
+use crate::events::Subscription;
+use crate::state::now_ms;
+
+/// How long a client without an `Authorization` header has to send its token.
+const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// Close code for a refused authentication (4000-4999 are free for applications).
+const CLOSE_UNAUTHORIZED: u16 = 4401;
+
+/// Query parameters of the events endpoint.
+#[derive(Debug, Deserialize)]
+pub struct EventsQuery {
+    since: Option<u64>,
+}
+
+/// Upgrades to a WebSocket, refusing a wrong `Authorization` header with 401 before upgrading.
+pub async fn upgrade(
+    State(state): State<ApiState>,
+    Query(query): Query<EventsQuery>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let header = check_header(&headers, &state.shared.token);
+    if header == HeaderAuth::Invalid {
+        state.shared.metrics.count_request("events", 401);
+        return error(StatusCode::UNAUTHORIZED, "unauthorized", "wrong bearer token");
+    }
+    state.shared.metrics.count_request("events", 101);
+    let authenticated = header == HeaderAuth::Valid;
+    ws.on_upgrade(move |socket| async move {
+        if let Err(e) = run(socket, state, query.since, authenticated).await {
+            tracing::debug!(error = %e, "event stream ended");
+        }
+    })
+}
+
+async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authenticated: bool) -> anyhow::Result<()> {
+    if !authenticated && !authenticate_first_message(&mut socket, &state.shared.token).await {
+        state.shared.metrics.count_request("events", 401);
+        let refusal = ServerMessage::Error { code: "unauthorized".into(), message: "wrong or missing token".into() };
+        socket.send(text(&refusal)?).await?;
+        let frame = CloseFrame { code: CLOSE_UNAUTHORIZED, reason: Utf8Bytes::from_static("unauthorized") };
+        socket.send(Message::Close(Some(frame))).await?;
+        return Ok(());
+    }
+    let shared = &state.shared;
+    let (mut live, mut skip_through) = match shared.events.subscribe(since) {
+        Subscription::Resume { replay, live } => {
+            let mut last = since.unwrap_or(0);
+            for event in replay {
+                last = event.id;
+                socket.send(event_message(event)?).await?;
+            }
+            (live, last)
+        }
+        Subscription::Resync { live } => {
+            let snapshot = Box::new(shared.snapshot(now_ms()));
+            let last = snapshot.last_event_id;
+            let message =
+                if since.is_some() { ServerMessage::Resync { snapshot } } else { ServerMessage::Snapshot { snapshot } };
+            socket.send(text(&message)?).await?;
+            (live, last)
+        }
+    };
+    let mut shutdown = state.shutdown.clone();
+    loop {
+        tokio::select! {
+            received = live.recv() => match received {
+                Ok(event) if event.id <= skip_through => {}
+                Ok(event) => {
+                    skip_through = event.id;
+                    socket.send(event_message(event)?).await?;
+                }
+                Err(RecvError::Lagged(_)) => {
+                    let message = ServerMessage::Error {
+                        code: "lagged".into(),
+                        message: format!("fell behind; reconnect with since={skip_through}"),
+                    };
+                    socket.send(text(&message)?).await?;
+                    break;
+                }
+                Err(RecvError::Closed) => break,
+            },
+            incoming = socket.next() => match incoming {
+                // Clients have nothing to say after authenticating; pings are answered by axum.
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
+                Some(Ok(_)) => {}
+            },
+            () = stopped(&mut shutdown) => {
+                drain(&mut live, &mut socket, skip_through).await?;
+                break;
+            }
+        }
+    }
+    socket.send(Message::Close(None)).await?;
+    Ok(())
+}
+
+/// Resolves once the node is stopping (the guard `wait_for` returns must not live across the select's arms).
+async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    // An error means the sender is gone, which is a stop too.
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// Sends what is already queued (the node's last events, such as `node_stopping`) before closing.
+async fn drain(live: &mut broadcast::Receiver<Event>, socket: &mut WebSocket, skip_through: u64) -> anyhow::Result<()> {
+    while let Ok(event) = live.try_recv() {
+        if event.id > skip_through {
+            socket.send(event_message(event)?).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn authenticate_first_message(socket: &mut WebSocket, token: &str) -> bool {
+    let Ok(Some(Ok(Message::Text(body)))) = tokio::time::timeout(AUTH_TIMEOUT, socket.next()).await else {
+        return false;
+    };
+    matches!(serde_json::from_str(body.as_str()), Ok(ClientMessage::Auth { token: presented }) if token_matches(token, &presented))
+}
+
+fn event_message(event: Event) -> serde_json::Result<Message> {
+    text(&ServerMessage::Event { event })
+}
+
+fn text(message: &ServerMessage) -> serde_json::Result<Message> {
+    Ok(Message::Text(serde_json::to_string(message)?.into()))
+}

@@ -1,0 +1,76 @@
+//! The local control API: HTTP + WebSocket on loopback, bearer-token authenticated.
+//!
+//! `GET /healthz` is the only endpoint without a token. Everything else answers 401 and no data to a request
+//! without `Authorization: Bearer <token>` (the events WebSocket also accepts the token as its first message,
+//! since browsers cannot set headers on a WebSocket).
+
+mod auth;
+mod commands;
+mod events_ws;
+mod web;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use bitcraps_api::{API_PREFIX, ApiError};
+use tokio::sync::watch;
+
+use crate::state::{Shared, now_ms};
+
+/// State every handler sees: the node's shared state and the shutdown signal.
+#[derive(Clone, Debug)]
+pub struct ApiState {
+    pub shared: Arc<Shared>,
+    pub shutdown: watch::Receiver<bool>,
+    pub request_shutdown: Arc<watch::Sender<bool>>,
+}
+
+/// The router with every endpoint.
+pub fn router(state: ApiState) -> Router {
+    let authenticated = Router::new()
+        .route(&format!("{API_PREFIX}/snapshot"), get(snapshot))
+        .route(&format!("{API_PREFIX}/commands"), post(commands::handle))
+        .route("/metrics", get(metrics))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token));
+    let router = Router::new()
+        .merge(authenticated)
+        // The events socket authenticates itself (header or first message).
+        .route(&format!("{API_PREFIX}/events"), get(events_ws::upgrade))
+        .route("/healthz", get(|| async { "ok\n" }));
+    web::mount(router, &state.shared.web_dir).with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` turns true.
+pub async fn serve(listener: tokio::net::TcpListener, state: ApiState) -> std::io::Result<()> {
+    let mut shutdown = state.shutdown.clone();
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move {
+            // An error means the sender is gone, which is a shutdown too.
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        })
+        .await
+}
+
+async fn snapshot(State(state): State<ApiState>) -> Response {
+    state.shared.metrics.count_request("snapshot", 200);
+    axum::Json(state.shared.snapshot(now_ms())).into_response()
+}
+
+async fn metrics(State(state): State<ApiState>) -> Response {
+    match state.shared.metrics.encode() {
+        Ok(text) => {
+            state.shared.metrics.count_request("metrics", 200);
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+        }
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "metrics_encoding", &e.to_string()),
+    }
+}
+
+/// An error response with a JSON `{code, message}` body.
+pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, axum::Json(ApiError { code: code.to_owned(), message: message.to_owned() })).into_response()
+}

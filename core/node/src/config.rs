@@ -1,0 +1,208 @@
+//! Node configuration: defaults embedded in code, overridden by an optional TOML file that holds only what differs.
+//!
+//! Unknown keys and bad values are rejected with a [`ConfigError`] that names the key, the value and what is allowed.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything the node reads from its configuration file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub api: ApiConfig,
+    pub sampler: SamplerConfig,
+    pub storage: StorageConfig,
+    pub log: LogConfig,
+}
+
+/// The local control API.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Address to listen on. Anything but a loopback address needs `allow_remote = true`.
+    pub bind: IpAddr,
+    /// TCP port; 0 picks any free port (the chosen URL is written to `<data dir>/api-url`).
+    pub port: u16,
+    /// Explicit consent to serve the API beyond this machine.
+    pub allow_remote: bool,
+    /// Directory holding the wasm dashboard served at `/`; by default `dashboard-web` beside the executable.
+    pub web_dir: Option<PathBuf>,
+    /// Events kept in memory for clients that reconnect with `since`.
+    pub event_history: usize,
+}
+
+/// The resource sampler.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SamplerConfig {
+    /// Milliseconds between samples.
+    pub interval_ms: u64,
+    /// Minutes of samples kept in memory (the dashboard's plot window).
+    pub history_minutes: u64,
+    /// Days of samples kept in SQLite.
+    pub retention_days: u64,
+}
+
+/// SQLite tuning (the runbook's pragmas).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Page cache in KiB (`PRAGMA cache_size = -N`).
+    pub cache_size_kib: u64,
+    /// Bytes of memory-mapped I/O (`PRAGMA mmap_size`).
+    pub mmap_size_bytes: u64,
+}
+
+/// Logging.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A `tracing` filter directive, e.g. `info` or `bitcraps_node=debug,info`.
+    pub level: String,
+    /// Daily log files kept in `<data dir>/logs`.
+    pub max_files: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self { bind: IpAddr::from([127, 0, 0, 1]), port: 0, allow_remote: false, web_dir: None, event_history: 4096 }
+    }
+}
+
+impl Default for SamplerConfig {
+    fn default() -> Self {
+        Self { interval_ms: 1000, history_minutes: 15, retention_days: 7 }
+    }
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self { cache_size_kib: 64_000, mmap_size_bytes: 268_435_456 }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".to_owned(), max_files: 14 }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            api: ApiConfig::default(),
+            sampler: SamplerConfig::default(),
+            storage: StorageConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+/// Why a configuration was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("config key `{key}` = {value}: {allowed}")]
+    Invalid { key: &'static str, value: String, allowed: String },
+}
+
+/// Interval bounds for the sampler, in milliseconds.
+pub const SAMPLER_INTERVAL_RANGE_MS: std::ops::RangeInclusive<u64> = 100..=60_000;
+
+impl Config {
+    /// Reads `path` if it exists (a missing file means all defaults) and validates the result.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(ConfigError::Read { path: path.to_owned(), source }),
+        }
+    }
+
+    /// Parses TOML text (`origin` names it in errors) and validates it.
+    pub fn parse(text: &str, origin: &Path) -> Result<Self, ConfigError> {
+        let config: Self = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: origin.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every value against what it allows.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        validate_sampler_interval(self.sampler.interval_ms)?;
+        check(
+            "sampler.history_minutes",
+            self.sampler.history_minutes,
+            (15..=24 * 60).contains(&self.sampler.history_minutes),
+            "an integer from 15 to 1440 (the dashboard shows at least 15 minutes)",
+        )?;
+        check(
+            "sampler.retention_days",
+            self.sampler.retention_days,
+            (1..=3650).contains(&self.sampler.retention_days),
+            "an integer from 1 to 3650",
+        )?;
+        check(
+            "api.event_history",
+            self.api.event_history,
+            (16..=1_000_000).contains(&self.api.event_history),
+            "an integer from 16 to 1000000",
+        )?;
+        if !self.api.bind.is_loopback() && !self.api.allow_remote {
+            return Err(ConfigError::Invalid {
+                key: "api.bind",
+                value: self.api.bind.to_string(),
+                allowed: "a loopback address (127.0.0.1 or ::1); set api.allow_remote = true to serve beyond this \
+                          machine"
+                    .to_owned(),
+            });
+        }
+        check(
+            "storage.cache_size_kib",
+            self.storage.cache_size_kib,
+            (1024..=4_194_304).contains(&self.storage.cache_size_kib),
+            "an integer from 1024 to 4194304 (1 MiB to 4 GiB)",
+        )?;
+        check(
+            "storage.mmap_size_bytes",
+            self.storage.mmap_size_bytes,
+            self.storage.mmap_size_bytes <= 1 << 40,
+            "an integer from 0 to 1099511627776 (1 TiB)",
+        )?;
+        check(
+            "log.max_files",
+            self.log.max_files,
+            (1..=365).contains(&self.log.max_files),
+            "an integer from 1 to 365",
+        )?;
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
+            return Err(ConfigError::Invalid {
+                key: "log.level",
+                value: format!("{:?}", self.log.level),
+                allowed: format!("a tracing filter such as \"info\" or \"bitcraps_node=debug,info\" ({e})"),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Validates a sampler interval, at start-up and when changed through the API.
+pub fn validate_sampler_interval(interval_ms: u64) -> Result<(), ConfigError> {
+    check(
+        "sampler.interval_ms",
+        interval_ms,
+        SAMPLER_INTERVAL_RANGE_MS.contains(&interval_ms),
+        "an integer from 100 to 60000 (milliseconds)",
+    )
+}
+
+fn check(key: &'static str, value: impl ToString, ok: bool, allowed: &str) -> Result<(), ConfigError> {
+    if ok { Ok(()) } else { Err(ConfigError::Invalid { key, value: value.to_string(), allowed: allowed.to_owned() }) }
+}

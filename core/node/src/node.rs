@@ -1,0 +1,215 @@
+//! The node's one entry point: [`Node::start`] brings every part up and returns a [`NodeHandle`] that stops it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use bitcraps_api::{API_TOKEN_FILE, API_URL_FILE, EventKind, Snapshot};
+use rand::RngCore;
+use tokio::sync::watch;
+
+use crate::api::{self, ApiState};
+use crate::config::Config;
+use crate::identity::Identity;
+use crate::lock::DataDirLock;
+use crate::paths::{DB_FILE, write_private};
+use crate::sampler::Sampler;
+use crate::state::{Shared, SharedParts, now_ms};
+use crate::storage;
+
+/// Everything [`Node::start`] needs.
+#[derive(Debug, Clone)]
+pub struct NodeOptions {
+    pub config: Config,
+    pub data_dir: PathBuf,
+}
+
+/// The BitCraps node.
+#[derive(Debug)]
+pub struct Node;
+
+/// A running node. Dropping it without [`NodeHandle::shutdown`] leaves the tasks running until the runtime ends.
+#[derive(Debug)]
+pub struct NodeHandle {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    shutdown_tx: Arc<watch::Sender<bool>>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    sampler: Option<std::thread::JoinHandle<()>>,
+    _lock: DataDirLock,
+}
+
+impl Node {
+    /// Starts a node on `options.data_dir`: takes the data dir lock, loads the identity, opens the database,
+    /// starts the resource sampler and serves the control API. Must be called inside a tokio runtime.
+    pub async fn start(options: NodeOptions) -> anyhow::Result<NodeHandle> {
+        let NodeOptions { config, data_dir } = options;
+        config.validate()?;
+        let lock = DataDirLock::acquire(&data_dir)?;
+        let identity = Identity::load_or_create(&data_dir)?;
+        let db_path = data_dir.join(DB_FILE);
+        let db = storage::open(&db_path, &config.storage)?;
+        let started_at_ms = now_ms();
+        let interval_ms = config.sampler.interval_ms;
+        let sample_capacity = usize::try_from(config.sampler.history_minutes * 60_000 / interval_ms).unwrap_or(900);
+        let history_start = started_at_ms.saturating_sub(config.sampler.history_minutes * 60_000);
+        let history = storage::resource_samples::recent(&db, history_start, sample_capacity)?;
+
+        let listener = tokio::net::TcpListener::bind((config.api.bind, config.api.port)).await.map_err(|e| {
+            anyhow::anyhow!("cannot listen on {}:{} (config api.bind/api.port): {e}", config.api.bind, config.api.port)
+        })?;
+        let addr = listener.local_addr()?;
+        let api_url = format!("http://{addr}");
+        let token = load_or_create_token(&data_dir)?;
+        let web_dir = config.api.web_dir.clone().unwrap_or_else(default_web_dir);
+
+        let shared = Arc::new(Shared::new(SharedParts {
+            node_id: identity.node_id(),
+            started_at_ms,
+            data_dir: data_dir.clone(),
+            db_path,
+            api_url: api_url.clone(),
+            token,
+            web_dir,
+            event_history: config.api.event_history,
+            sampler_interval_ms: interval_ms,
+            sample_capacity,
+            db,
+            history,
+        }));
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let shutdown_tx = Arc::new(shutdown_tx);
+        let state =
+            ApiState { shared: shared.clone(), shutdown: shutdown_rx.clone(), request_shutdown: shutdown_tx.clone() };
+        let server = tokio::spawn(api::serve(listener, state));
+        let sampler = spawn_sampler(shared.clone(), shutdown_rx, config.sampler.retention_days)?;
+        write_private(&data_dir.join(API_URL_FILE), api_url.as_bytes())?;
+        tracing::info!(node_id = %shared.node_id, %api_url, data_dir = %data_dir.display(), "node started");
+        Ok(NodeHandle { shared, addr, shutdown_tx, server, sampler: Some(sampler), _lock: lock })
+    }
+}
+
+impl NodeHandle {
+    /// Base URL of the control API.
+    pub fn api_url(&self) -> &str {
+        &self.shared.api_url
+    }
+
+    /// The address the API listens on.
+    pub fn api_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API bearer token.
+    pub fn token(&self) -> &str {
+        &self.shared.token
+    }
+
+    /// The node's id (hex Ed25519 public key).
+    pub fn node_id(&self) -> &str {
+        &self.shared.node_id
+    }
+
+    /// The dashboard URL for a browser; the token rides in the fragment, which never reaches the server.
+    pub fn dashboard_url(&self) -> String {
+        format!("{}/#token={}", self.shared.api_url, self.shared.token)
+    }
+
+    /// The node's state now.
+    pub fn snapshot(&self) -> Snapshot {
+        self.shared.snapshot(now_ms())
+    }
+
+    /// Resolves when something (a client's shutdown command, or [`NodeHandle::shutdown`]) asks the node to stop.
+    pub async fn stop_requested(&self) {
+        let mut rx = self.shutdown_tx.subscribe();
+        // An error means the sender is gone, which is a stop too.
+        let _ = rx.wait_for(|stop| *stop).await;
+    }
+
+    /// Stops the node: tells clients, stops the sampler and the API, checkpoints the database, removes `api-url`.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        self.shared.publish(EventKind::NodeStopping, now_ms());
+        self.shutdown_tx.send_replace(true);
+        if let Some(sampler) = self.sampler.take() {
+            tokio::task::spawn_blocking(move || sampler.join())
+                .await?
+                .map_err(|_| anyhow::anyhow!("the sampler thread panicked"))?;
+        }
+        match tokio::time::timeout(Duration::from_millis(1500), &mut self.server).await {
+            Ok(joined) => joined??,
+            Err(_) => {
+                tracing::warn!("API connections still open after 1.5 s; closing them");
+                self.server.abort();
+            }
+        }
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            shared.db().execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;")
+        })
+        .await??;
+        let _ = std::fs::remove_file(self.shared.data_dir.join(API_URL_FILE));
+        tracing::info!("node stopped");
+        Ok(())
+    }
+}
+
+/// The sampler's named thread: a sample every interval (re-read each time, so the API can change it), old rows
+/// pruned hourly, prompt exit on shutdown.
+fn spawn_sampler(
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+    retention_days: u64,
+) -> anyhow::Result<std::thread::JoinHandle<()>> {
+    let mut sampler = Sampler::new()?;
+    // A tiny timer runtime of the thread's own, so that a shutdown wakes the wait at once.
+    let timer = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+    let handle = std::thread::Builder::new().name("resource-sampler".into()).spawn(move || {
+        let retention_ms = retention_days * 24 * 3_600_000;
+        let mut next_prune_ms = 0;
+        loop {
+            let interval = Duration::from_millis(shared.sampler_interval_ms.load(Ordering::Relaxed));
+            let stop =
+                timer.block_on(async { tokio::time::timeout(interval, shutdown.wait_for(|s| *s)).await.is_ok() });
+            if stop {
+                return;
+            }
+            let now = now_ms();
+            shared.record_sample(sampler.sample(now, storage::db_size_bytes(&shared.db_path)));
+            if now >= next_prune_ms {
+                next_prune_ms = now + 3_600_000;
+                if let Err(e) = storage::resource_samples::delete_before(&shared.db(), now.saturating_sub(retention_ms))
+                {
+                    tracing::warn!(error = %e, "could not prune old resource samples");
+                }
+            }
+        }
+    })?;
+    Ok(handle)
+}
+
+/// Reuses the token in `<data dir>/api-token` if it is well-formed, else makes a new random one (0600).
+fn load_or_create_token(data_dir: &Path) -> anyhow::Result<String> {
+    let path = data_dir.join(API_TOKEN_FILE);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let text = text.trim();
+        if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(text.to_owned());
+        }
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    write_private(&path, token.as_bytes())?;
+    Ok(token)
+}
+
+/// `dashboard-web` beside the running executable: where xtask builds it and installers ship it.
+fn default_web_dir() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("dashboard-web")))
+        .unwrap_or_else(|| PathBuf::from("dashboard-web"))
+}

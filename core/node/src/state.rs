@@ -1,0 +1,151 @@
+//! The node's shared state: what the sampler records and the control API reads.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use bitcraps_api::{EventKind, Health, NodeInfo, ResourceSample, Snapshot};
+use rusqlite::Connection;
+
+use crate::events::EventLog;
+use crate::metrics::Metrics;
+use crate::storage;
+
+/// State shared by the sampler, the API server and the node handle.
+#[derive(Debug)]
+pub struct Shared {
+    pub node_id: String,
+    pub started_at_ms: u64,
+    pub data_dir: PathBuf,
+    pub db_path: PathBuf,
+    pub api_url: String,
+    pub token: String,
+    pub web_dir: PathBuf,
+    pub events: EventLog,
+    pub metrics: Metrics,
+    pub sampler_interval_ms: AtomicU64,
+    db: Mutex<Connection>,
+    samples: Mutex<SampleRing>,
+    health: Mutex<Health>,
+}
+
+#[derive(Debug)]
+struct SampleRing {
+    samples: VecDeque<ResourceSample>,
+    capacity: usize,
+}
+
+/// The parts [`Shared`] is made of.
+#[derive(Debug)]
+pub struct SharedParts {
+    pub node_id: String,
+    pub started_at_ms: u64,
+    pub data_dir: PathBuf,
+    pub db_path: PathBuf,
+    pub api_url: String,
+    pub token: String,
+    pub web_dir: PathBuf,
+    pub event_history: usize,
+    pub sampler_interval_ms: u64,
+    pub sample_capacity: usize,
+    pub db: Connection,
+    pub history: Vec<ResourceSample>,
+}
+
+impl Shared {
+    pub fn new(p: SharedParts) -> Self {
+        let mut samples = VecDeque::with_capacity(p.sample_capacity);
+        samples.extend(p.history);
+        Self {
+            node_id: p.node_id,
+            started_at_ms: p.started_at_ms,
+            data_dir: p.data_dir,
+            db_path: p.db_path,
+            api_url: p.api_url,
+            token: p.token,
+            web_dir: p.web_dir,
+            events: EventLog::new(p.event_history),
+            metrics: Metrics::new(),
+            sampler_interval_ms: AtomicU64::new(p.sampler_interval_ms),
+            db: Mutex::new(p.db),
+            samples: Mutex::new(SampleRing { samples, capacity: p.sample_capacity }),
+            health: Mutex::new(Health::default()),
+        }
+    }
+
+    /// The database connection. Held briefly: one statement or one transaction.
+    pub fn db(&self) -> MutexGuard<'_, Connection> {
+        lock(&self.db)
+    }
+
+    /// Publishes an event stamped `at_ms` and counts it.
+    pub fn publish(&self, kind: EventKind, at_ms: u64) -> u64 {
+        self.metrics.events_published.inc();
+        self.events.publish(kind, at_ms)
+    }
+
+    /// Records a sample: stores it, keeps it in the ring, publishes it and re-assesses health.
+    pub fn record_sample(&self, sample: ResourceSample) {
+        if let Err(e) = storage::resource_samples::insert(&self.db(), &sample) {
+            tracing::warn!(error = %e, "could not store a resource sample");
+        }
+        self.metrics.observe_sample(&sample);
+        let health = crate::health::assess(&sample);
+        let at_ms = sample.at_ms;
+        {
+            // Ring update and publication under one lock: a snapshot sees both or neither.
+            let mut ring = lock(&self.samples);
+            if ring.samples.len() == ring.capacity {
+                ring.samples.pop_front();
+            }
+            ring.samples.push_back(sample.clone());
+            self.publish(EventKind::ResourceSample(sample), at_ms);
+        }
+        let mut current = lock(&self.health);
+        if *current != health {
+            *current = health.clone();
+            self.metrics.observe_health(health.level);
+            self.publish(EventKind::HealthChanged(health), at_ms);
+        }
+    }
+
+    /// The whole state at `now_ms`, consistent with `last_event_id`.
+    pub fn snapshot(&self, now_ms: u64) -> Snapshot {
+        let health = lock(&self.health).clone();
+        let (resources, last_event_id) = {
+            let ring = lock(&self.samples);
+            (ring.samples.iter().cloned().collect::<Vec<_>>(), self.events.last_id())
+        };
+        Snapshot {
+            node: NodeInfo {
+                node_id: self.node_id.clone(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+                started_at_ms: self.started_at_ms,
+                now_ms,
+                data_dir: self.data_dir.display().to_string(),
+                db_size_bytes: storage::db_size_bytes(&self.db_path),
+                sampler_interval_ms: self.sampler_interval_ms.load(Ordering::Relaxed),
+                api_url: self.api_url.clone(),
+                event_subscribers: u32::try_from(self.events.subscriber_count()).unwrap_or(u32::MAX),
+            },
+            health,
+            resources,
+            game: Default::default(),
+            alerts: Vec::new(),
+            last_event_id,
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every critical section leaves its data whole, so a poisoned lock still holds valid state.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Milliseconds since the Unix epoch: the node's one wall-clock reading, taken at the edges and passed inward.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}

@@ -1,0 +1,74 @@
+//! SQLite storage: one database file in the data dir, opened with the runbook's pragmas, versioned migrations.
+//!
+//! Each table lives in a module of its own with its migration beside it; [`MIGRATIONS`] lists them in order and
+//! `PRAGMA user_version` records how many have been applied. (`rusqlite_migration` does the same but pins an older
+//! rusqlite than the one that resolves here, so the twenty lines live in [`migrate`].)
+
+pub mod resource_samples;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::config::StorageConfig;
+
+/// The schema, in the order it is applied: never edit an entry once released, append a new one.
+pub const MIGRATIONS: &[&str] = &[resource_samples::MIGRATION_1];
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database {path}: {source}")]
+    Sqlite { path: String, source: rusqlite::Error },
+    #[error("database {path} has schema version {found}, newer than this build knows ({known}); use a newer bitcraps")]
+    TooNew { path: String, found: i64, known: usize },
+}
+
+/// Opens (creating if needed) the database at `path`, applies the pragmas and pending migrations.
+pub fn open(path: &Path, config: &StorageConfig) -> Result<Connection, StorageError> {
+    let shown = path.display().to_string();
+    let sqlite = |source| StorageError::Sqlite { path: shown.clone(), source };
+    let mut conn = Connection::open(path).map_err(sqlite)?;
+    apply_pragmas(&conn, config).map_err(sqlite)?;
+    migrate(&mut conn, &shown)?;
+    Ok(conn)
+}
+
+/// The runbook's pragmas: WAL, synchronous=NORMAL, in-memory temp store, a page cache and memory-mapped I/O.
+fn apply_pragmas(conn: &Connection, config: &StorageConfig) -> rusqlite::Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(mode, "SQLite refused WAL mode");
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = NORMAL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -{};
+         PRAGMA mmap_size = {};
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+        config.cache_size_kib, config.mmap_size_bytes
+    ))
+}
+
+fn migrate(conn: &mut Connection, shown: &str) -> Result<(), StorageError> {
+    let sqlite = |source| StorageError::Sqlite { path: shown.to_owned(), source };
+    let tx = conn.transaction().map_err(sqlite)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(sqlite)?;
+    let applied = usize::try_from(version).unwrap_or(usize::MAX);
+    if applied > MIGRATIONS.len() {
+        return Err(StorageError::TooNew { path: shown.to_owned(), found: version, known: MIGRATIONS.len() });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        tx.execute_batch(sql).map_err(sqlite)?;
+        tx.pragma_update(None, "user_version", i64::try_from(index + 1).unwrap_or(i64::MAX)).map_err(sqlite)?;
+        tracing::info!(version = index + 1, "applied database migration");
+    }
+    tx.commit().map_err(sqlite)
+}
+
+/// Size of the database file plus its WAL, in bytes.
+pub fn db_size_bytes(path: &Path) -> u64 {
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    size(path) + size(&path.with_extension("sqlite3-wal"))
+}
