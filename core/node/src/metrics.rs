@@ -149,11 +149,17 @@ impl Metrics {
             .inc();
     }
 
-    /// The text exposition of every metric.
-    pub fn encode(&self) -> Result<String, std::fmt::Error> {
+    /// The OpenMetrics exposition of every metric (`application/openmetrics-text; version=1.0.0`).
+    pub fn encode_openmetrics(&self) -> Result<String, std::fmt::Error> {
         let mut out = String::new();
         encode(&mut out, &self.registry)?;
         Ok(out)
+    }
+
+    /// The Prometheus text format 0.0.4 exposition, for scrapers and tools (`promtool`) that do not ask for
+    /// OpenMetrics.
+    pub fn encode_prometheus_text(&self) -> Result<String, std::fmt::Error> {
+        Ok(openmetrics_to_prometheus_text(&self.encode_openmetrics()?))
     }
 }
 
@@ -165,4 +171,40 @@ impl Default for Metrics {
 
 fn saturating_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// Converts OpenMetrics text to the Prometheus 0.0.4 text format: counter families are named with their `_total`
+/// suffix in `# HELP`/`# TYPE`, and the `# UNIT` and `# EOF` lines, which 0.0.4 lacks, are dropped.
+fn openmetrics_to_prometheus_text(openmetrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> =
+        openmetrics.lines().filter_map(|line| line.strip_prefix("# TYPE ")?.strip_suffix(" counter")).collect();
+    let mut out = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line.starts_with("# UNIT ") || line == "# EOF" {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters.contains(name).then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        out.push_str(renamed.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prometheus_text_names_counters_with_total() {
+        let metrics = Metrics::new();
+        metrics.events_published.inc();
+        let text = metrics.encode_prometheus_text().unwrap_or_default();
+        assert!(text.contains("# TYPE bitcraps_events_published_total counter"), "{text}");
+        assert!(text.contains("bitcraps_events_published_total 1"), "{text}");
+        assert!(!text.contains("# EOF") && !text.contains("# UNIT"), "{text}");
+    }
 }

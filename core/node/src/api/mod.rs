@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bitcraps_api::{API_PREFIX, ApiError};
@@ -60,11 +60,22 @@ async fn snapshot(State(state): State<ApiState>) -> Response {
     axum::Json(state.shared.snapshot(now_ms())).into_response()
 }
 
-async fn metrics(State(state): State<ApiState>) -> Response {
-    match state.shared.metrics.encode() {
+/// Prometheus exposition: OpenMetrics when the scraper asks for it, else the classic text format.
+async fn metrics(State(state): State<ApiState>, headers: HeaderMap) -> Response {
+    let wants_openmetrics = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/openmetrics-text"));
+    let metrics = &state.shared.metrics;
+    let (content_type, encoded) = if wants_openmetrics {
+        ("application/openmetrics-text; version=1.0.0; charset=utf-8", metrics.encode_openmetrics())
+    } else {
+        ("text/plain; version=0.0.4; charset=utf-8", metrics.encode_prometheus_text())
+    };
+    match encoded {
         Ok(text) => {
-            state.shared.metrics.count_request("metrics", 200);
-            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+            metrics.count_request("metrics", 200);
+            ([(header::CONTENT_TYPE, content_type)], text).into_response()
         }
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "metrics_encoding", &e.to_string()),
     }
