@@ -1,0 +1,5 @@
+//! The one integration-test binary of `bitcraps-rules` (see matklad's "one test binary" habit).
+
+#![allow(clippy::unwrap_used)]
+
+mod edge;
