@@ -117,16 +117,29 @@ impl NodeHandle {
         format!("{}/#token={}", self.shared.api_url, self.shared.token)
     }
 
+    /// The node's overall health now (cheap: no sample history is copied).
+    pub fn health(&self) -> bitcraps_api::Health {
+        self.shared.health()
+    }
+
+    /// The data dir the node owns.
+    pub fn data_dir(&self) -> &Path {
+        &self.shared.data_dir
+    }
+
     /// The node's state now.
     pub fn snapshot(&self) -> Snapshot {
         self.shared.snapshot(now_ms())
     }
 
     /// Resolves when something (a client's shutdown command, or [`NodeHandle::shutdown`]) asks the node to stop.
-    pub async fn stop_requested(&self) {
+    /// The future owns what it needs, so a host can wait on it while the handle is kept elsewhere.
+    pub fn stop_requested(&self) -> impl Future<Output = ()> + Send + 'static {
         let mut rx = self.shutdown_tx.subscribe();
-        // An error means the sender is gone, which is a stop too.
-        let _ = rx.wait_for(|stop| *stop).await;
+        async move {
+            // An error means the sender is gone, which is a stop too.
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
     }
 
     /// Stops the node: tells clients, stops the sampler and the API, checkpoints the database, removes `api-url`.

@@ -110,9 +110,14 @@ impl Shared {
         }
     }
 
+    /// The current overall health.
+    pub fn health(&self) -> Health {
+        lock(&self.health).clone()
+    }
+
     /// The whole state at `now_ms`, consistent with `last_event_id`.
     pub fn snapshot(&self, now_ms: u64) -> Snapshot {
-        let health = lock(&self.health).clone();
+        let health = self.health();
         let (resources, last_event_id) = {
             let ring = lock(&self.samples);
             (ring.samples.iter().cloned().collect::<Vec<_>>(), self.events.last_id())

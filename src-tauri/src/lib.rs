@@ -1,1 +1,0 @@
-//! bitcraps-desktop (being built).

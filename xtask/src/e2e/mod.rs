@@ -1,0 +1,11 @@
+//! End-to-end tests: real processes on loopback, a real browser, a real X display.
+
+pub mod browser;
+pub mod desktop;
+mod support;
+
+/// Runs the browser and desktop end-to-end tests (the binaries must be built).
+pub fn run_all() -> anyhow::Result<()> {
+    browser::run()?;
+    desktop::run()
+}

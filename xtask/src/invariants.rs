@@ -1,0 +1,57 @@
+//! The architecture invariants of ARCHITECTURE.md, checked with `cargo tree` (as rerun checks its crate
+//! boundaries with a script).
+
+use anyhow::bail;
+
+use crate::process::{cargo_command, output};
+
+/// (package, target triple or "" for the host, crates it must never depend on, why)
+const RULES: &[(&str, &str, &[&str], &str)] = &[
+    (
+        "bitcraps-api",
+        "wasm32-unknown-unknown",
+        &["tokio", "rusqlite", "egui"],
+        "the API types are plain wasm-safe data",
+    ),
+    ("bitcraps-rules", "wasm32-unknown-unknown", &["tokio", "rusqlite", "egui"], "the rules engine is pure"),
+    ("bitcraps-node", "", &["egui", "eframe", "egui_plot", "tauri", "wry", "tao"], "core depends on no GUI crate"),
+    (
+        "bitcraps-ui",
+        "",
+        &["tauri", "wry", "rusqlite", "libsqlite3-sys", "btleplug", "sysinfo", "tokio"],
+        "the UI is a pure view of API data: no desktop shell, storage, radios, sampling or async runtime",
+    ),
+    (
+        "bitcraps-ui",
+        "wasm32-unknown-unknown",
+        &["tauri", "wry", "rusqlite", "libsqlite3-sys", "btleplug", "sysinfo", "tokio"],
+        "the UI compiles to wasm with the same boundaries",
+    ),
+];
+
+pub fn check() -> anyhow::Result<()> {
+    let mut broken = Vec::new();
+    for (package, target, forbidden, why) in RULES {
+        let mut cmd = cargo_command();
+        cmd.args(["tree", "-p", package, "-e", "normal", "--prefix", "none", "--format", "{lib}"]);
+        if !target.is_empty() {
+            cmd.args(["--target", target]);
+        }
+        let tree = output(&mut cmd)?;
+        let crates: std::collections::BTreeSet<&str> =
+            tree.lines().filter_map(|l| l.split_whitespace().next()).map(|name| name.trim()).collect();
+        let platform = if target.is_empty() { "host" } else { target };
+        let found: Vec<&&str> =
+            forbidden.iter().filter(|name| crates.contains(name.replace('-', "_").as_str())).collect();
+        if found.is_empty() {
+            println!("invariant ok: {package} ({platform}) avoids {}", forbidden.join(", "));
+        }
+        for name in found {
+            broken.push(format!("{package} ({platform}) depends on {name}: {why}"));
+        }
+    }
+    if !broken.is_empty() {
+        bail!("architecture invariants broken:\n  {}", broken.join("\n  "));
+    }
+    Ok(())
+}

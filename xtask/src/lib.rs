@@ -1,1 +1,0 @@
-//! xtask (being built).

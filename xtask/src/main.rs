@@ -1,0 +1,106 @@
+//! `cargo xtask`: the project's automation in Rust, the same on every OS.
+//!
+//! - `setup`: system packages (apt-get on Debian/Ubuntu), rustup targets, wasm-bindgen-cli.
+//! - `build`: the wasm dashboard, the headless node, the native dashboard and the desktop app.
+//! - `run`: setup, build, then the desktop app (or, with no display, the headless node).
+//! - `test`: everything CI checks: invariants, fmt, clippy, unit/integration tests, browser and desktop end to end.
+//! - `screenshot`: the dashboard under Xvfb, written to target/screenshots/.
+
+mod build;
+mod e2e;
+mod invariants;
+mod process;
+mod setup;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(about = "BitCraps project automation")]
+struct Args {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Install what building and testing needs: system packages, rustup targets, wasm-bindgen-cli.
+    Setup,
+    /// Build everything (debug unless --release).
+    Build {
+        #[arg(long)]
+        release: bool,
+    },
+    /// Build only the wasm dashboard into target/<profile>/dashboard-web.
+    BuildWeb {
+        #[arg(long)]
+        release: bool,
+    },
+    /// Set up, build (release) and start the desktop app, or the headless node when there is no display.
+    Run {
+        /// Start the headless node even where a display exists.
+        #[arg(long)]
+        headless: bool,
+    },
+    /// Run every check and test (what CI runs).
+    Test,
+    /// Check the architecture invariants with `cargo tree`.
+    Invariants,
+    /// Run only the end-to-end tests (browser and desktop), after building.
+    E2e,
+    /// Take dashboard screenshots under Xvfb into target/screenshots/.
+    Screenshot,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    match args.command {
+        Task::Setup => setup::run(),
+        Task::Build { release } => build::all(release),
+        Task::BuildWeb { release } => build::web(release),
+        Task::Run { headless } => run(headless),
+        Task::Test => test(),
+        Task::Invariants => invariants::check(),
+        Task::E2e => {
+            build::all(false)?;
+            e2e::run_all()
+        }
+        Task::Screenshot => {
+            build::all(false)?;
+            e2e::desktop::run()
+        }
+    }
+}
+
+fn run(headless: bool) -> anyhow::Result<()> {
+    setup::run()?;
+    build::all(true)?;
+    let bin = build::target_dir()?.join("release");
+    let has_display = cfg!(any(windows, target_os = "macos"))
+        || std::env::var_os("DISPLAY").is_some()
+        || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if has_display && !headless {
+        println!("Starting the BitCraps desktop app (tray icon; Open Dashboard from its menu).");
+        process::run(&mut std::process::Command::new(bin.join(exe("bitcraps"))))
+    } else {
+        println!("No display: starting the headless node; open the printed URL in a browser.");
+        process::run(&mut std::process::Command::new(bin.join(exe("bitcraps-node"))))
+    }
+}
+
+fn test() -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    invariants::check()?;
+    process::cargo(&["fmt", "--all", "--check"])?;
+    process::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    process::cargo(&["clippy", "-p", "bitcraps-ui", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
+    process::cargo(&["test", "--workspace"])?;
+    build::all(false)?;
+    e2e::run_all()?;
+    println!("xtask test: all checks passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `name` with the platform's executable suffix.
+pub fn exe(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
