@@ -1,1 +1,29 @@
-//! bitcraps-ui (being built).
+//! The BitCraps Node dashboard: an egui view of the node's control API.
+//!
+//! The same crate runs natively (eframe, the `bitcraps-dashboard` binary) and as wasm in a browser. It never
+//! touches tokio, SQLite or radios: it reads the node's snapshot and event stream over one WebSocket
+//! ([`connection`]) into plain data ([`state`]) and draws that data ([`app`] and one module per tab).
+//!
+//! Architecture invariant: the views are pure functions of [`state::DashboardState`], so every tab is tested with
+//! `egui_kittest` from recorded snapshots, without a network.
+
+pub mod alerts;
+pub mod app;
+pub mod connection;
+pub mod format;
+pub mod game;
+pub mod health;
+pub mod resources;
+pub mod state;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use app::{Dashboard, DashboardApp, Tab};
+pub use connection::ConnectConfig;
+pub use state::{ConnectionStatus, DashboardState};
+
+/// Id of the HTML canvas the web build draws into.
+pub const CANVAS_ID: &str = "bitcraps_canvas";

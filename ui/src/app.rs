@@ -1,0 +1,177 @@
+//! The dashboard as a whole: the tab bar, the "Disconnected — retrying" banner, the selected tab, and the
+//! `eframe::App` that wires a [`Connection`] and the window/document title to it.
+//!
+//! [`Dashboard`] is the testable view (state + selected tab, no I/O); [`DashboardApp`] adds the network and the
+//! title and is what the native and web mains run.
+
+use egui::{Color32, RichText};
+
+use crate::connection::{ConnectConfig, Connection};
+use crate::state::{ConnectionStatus, DashboardState};
+use crate::{alerts, game, health, resources};
+
+/// Text of the banner shown while the connection is lost.
+pub const DISCONNECTED_BANNER: &str = "Disconnected — retrying";
+
+/// The dashboard's tabs, in tab-bar order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Health,
+    Game,
+    Resources,
+    Alerts,
+}
+
+impl Tab {
+    /// Every tab, in tab-bar order.
+    pub const ALL: [Self; 4] = [Self::Health, Self::Game, Self::Resources, Self::Alerts];
+
+    /// The tab's label in the tab bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Health => "Health",
+            Self::Game => "Game",
+            Self::Resources => "Resources",
+            Self::Alerts => "Alerts",
+        }
+    }
+}
+
+/// The dashboard view: the data it draws and the tab it shows.
+#[derive(Clone, Debug)]
+pub struct Dashboard {
+    pub state: DashboardState,
+    pub tab: Tab,
+}
+
+impl Dashboard {
+    /// A dashboard showing `state` on the Health tab.
+    pub fn new(state: DashboardState) -> Self {
+        Self { state, tab: Tab::default() }
+    }
+
+    /// Draws the whole dashboard into `ui`.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("tab_bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("BitCraps");
+                ui.separator();
+                for tab in Tab::ALL {
+                    ui.selectable_value(&mut self.tab, tab, tab.label());
+                }
+            });
+        });
+        if let Some(problem) = banner_text(&self.state) {
+            egui::Panel::top("status_banner").show(ui, |ui| banner(ui, &problem));
+        }
+        egui::CentralPanel::default().show(ui, |ui| match self.tab {
+            Tab::Health => health::show(ui, &self.state),
+            Tab::Game => game::show(ui, &self.state),
+            Tab::Resources => resources::show(ui, &self.state),
+            Tab::Alerts => alerts::show(ui, &self.state),
+        });
+    }
+}
+
+/// What the banner says, if anything needs saying: a lost connection, a stopping node, a node error.
+struct Problem {
+    headline: Option<&'static str>,
+    details: Vec<String>,
+}
+
+fn banner_text(state: &DashboardState) -> Option<Problem> {
+    let mut details = Vec::new();
+    let headline = match &state.connection {
+        ConnectionStatus::Disconnected { reason } => {
+            details.push(format!("{reason}. Showing the last data received; missed events replay on reconnect."));
+            Some(DISCONNECTED_BANNER)
+        }
+        _ => None,
+    };
+    if state.node_stopping {
+        details.push("The node is stopping.".to_owned());
+    }
+    if let Some(error) = &state.last_error {
+        details.push(format!("Node error: {error}"));
+    }
+    (headline.is_some() || !details.is_empty()).then_some(Problem { headline, details })
+}
+
+fn banner(ui: &mut egui::Ui, problem: &Problem) {
+    let fill = if problem.headline.is_some() {
+        Color32::from_rgb(0x8b, 0x1e, 0x1e)
+    } else {
+        Color32::from_rgb(0x7a, 0x5a, 0x10)
+    };
+    egui::Frame::new().fill(fill).inner_margin(egui::Margin::symmetric(8, 6)).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        if let Some(headline) = problem.headline {
+            ui.label(RichText::new(headline).strong().color(Color32::WHITE));
+        }
+        for line in &problem.details {
+            ui.label(RichText::new(line).color(Color32::WHITE));
+        }
+    });
+}
+
+/// Keeps the window (native) or document (web) title in step with the state, touching it only on change.
+#[derive(Debug, Default)]
+pub struct TitleSync {
+    current: Option<String>,
+}
+
+impl TitleSync {
+    /// Sets the title to `title` if it differs from the last one set.
+    pub fn update(&mut self, ctx: &egui::Context, title: String) {
+        if self.current.as_deref() == Some(title.as_str()) {
+            return;
+        }
+        set_title(ctx, &title);
+        self.current = Some(title);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn set_title(ctx: &egui::Context, title: &str) {
+    ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.to_owned()));
+}
+
+#[cfg(target_arch = "wasm32")]
+fn set_title(_ctx: &egui::Context, title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
+/// The eframe application: a [`Dashboard`] fed by a [`Connection`].
+pub struct DashboardApp {
+    dashboard: Dashboard,
+    connection: Option<Connection>,
+    title: TitleSync,
+}
+
+impl DashboardApp {
+    /// An app that connects with `config`, or, without one, only shows `problem` (e.g. a missing token).
+    pub fn new(config: Option<ConnectConfig>, problem: Option<String>) -> Self {
+        let mut state = DashboardState::new(config.as_ref().map(|c| c.api_url.clone()).unwrap_or_default());
+        if config.is_none() {
+            state.connection = ConnectionStatus::Idle;
+        }
+        state.last_error = problem;
+        Self { dashboard: Dashboard::new(state), connection: config.map(Connection::new), title: TitleSync::default() }
+    }
+}
+
+impl eframe::App for DashboardApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if let Some(connection) = self.connection.as_mut() {
+            connection.poll(ctx, &mut self.dashboard.state);
+        }
+        self.title.update(ctx, self.dashboard.state.window_title());
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.dashboard.show(ui);
+    }
+}

@@ -1,0 +1,111 @@
+//! Human-readable units for the dashboard: bytes, rates, percentages, durations.
+//!
+//! Pure functions of their arguments (no clock, no locale), so the views render the same text in tests, natively
+//! and in the browser.
+
+/// Binary byte units, as `ps`, `top` and most dashboards show memory.
+const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+
+/// Formats a byte count, e.g. `512 B`, `1.5 KiB`, `123.4 MiB`.
+pub fn bytes(n: u64) -> String {
+    // `as f64` loses precision only above 2^53 bytes, far past anything shown here.
+    bytes_f64(n as f64)
+}
+
+/// Formats a byte rate, e.g. `1.2 MiB/s`.
+pub fn rate(bytes_per_s: f64) -> String {
+    if bytes_per_s.is_finite() && bytes_per_s >= 0.0 {
+        format!("{}/s", bytes_f64(bytes_per_s))
+    } else {
+        "n/a".to_owned()
+    }
+}
+
+fn bytes_f64(n: f64) -> String {
+    if !n.is_finite() || n < 0.0 {
+        return "n/a".to_owned();
+    }
+    let mut value = n;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{value:.0} {}", UNITS[0])
+    } else if value >= 100.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// Formats a percentage, e.g. `12.5 %`.
+pub fn percent(p: f32) -> String {
+    if p.is_finite() { format!("{p:.1} %") } else { "n/a".to_owned() }
+}
+
+/// Formats a duration given in milliseconds, coarsely: `4 s`, `3 min 4 s`, `2 h 3 min`, `1 d 2 h`.
+pub fn duration_ms(ms: u64) -> String {
+    let s = ms / 1000;
+    let (d, h, m, sec) = (s / 86_400, (s / 3600) % 24, (s / 60) % 60, s % 60);
+    if d > 0 {
+        format!("{d} d {h} h {m} min")
+    } else if h > 0 {
+        format!("{h} h {m} min {sec} s")
+    } else if m > 0 {
+        format!("{m} min {sec} s")
+    } else {
+        format!("{sec} s")
+    }
+}
+
+/// Formats a sampling interval given in milliseconds: `500 ms`, `1 s`, `1.5 s`.
+pub fn interval_ms(ms: u64) -> String {
+    if ms == 0 {
+        "off".to_owned()
+    } else if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    }
+}
+
+/// Formats a count the platform may not report.
+pub fn count(n: Option<u32>) -> String {
+    n.map_or_else(|| "n/a".to_owned(), |n| n.to_string())
+}
+
+/// The first 16 characters of a node id: enough to tell nodes apart, short enough for a title bar.
+pub fn short_id(id: &str) -> &str {
+    id.char_indices().nth(16).map_or(id, |(i, _)| &id[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_units() {
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(1023), "1023 B");
+        assert_eq!(bytes(1536), "1.5 KiB");
+        assert_eq!(bytes(150 * 1024 * 1024), "150 MiB");
+        assert_eq!(rate(2.5 * 1024.0 * 1024.0), "2.5 MiB/s");
+        assert_eq!(rate(f64::NAN), "n/a");
+        assert_eq!(percent(12.34), "12.3 %");
+        assert_eq!(duration_ms(4_000), "4 s");
+        assert_eq!(duration_ms(184_000), "3 min 4 s");
+        assert_eq!(duration_ms(7_384_000), "2 h 3 min 4 s");
+        assert_eq!(duration_ms(93_784_000), "1 d 2 h 3 min");
+        assert_eq!(interval_ms(500), "500 ms");
+        assert_eq!(interval_ms(1000), "1 s");
+        assert_eq!(interval_ms(1500), "1.5 s");
+        assert_eq!(count(None), "n/a");
+        assert_eq!(count(Some(7)), "7");
+        assert_eq!(short_id("0123456789abcdef0123"), "0123456789abcdef");
+        assert_eq!(short_id("abc"), "abc");
+    }
+}

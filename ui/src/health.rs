@@ -1,0 +1,86 @@
+//! The Health tab: who the node is, how long it has run, the API connection, and the health light with reasons.
+
+use bitcraps_api::HealthLevel;
+use egui::{Color32, RichText};
+
+use crate::format;
+use crate::state::DashboardState;
+
+/// The colour of a health level's light.
+pub fn level_color(level: HealthLevel) -> Color32 {
+    match level {
+        HealthLevel::Green => Color32::from_rgb(0x2e, 0xa0, 0x43),
+        HealthLevel::Yellow => Color32::from_rgb(0xd2, 0x99, 0x22),
+        HealthLevel::Red => Color32::from_rgb(0xda, 0x36, 0x33),
+    }
+}
+
+/// The name of a health level, as shown next to its light.
+pub fn level_name(level: HealthLevel) -> &'static str {
+    match level {
+        HealthLevel::Green => "green",
+        HealthLevel::Yellow => "yellow",
+        HealthLevel::Red => "red",
+    }
+}
+
+/// Draws the Health tab.
+pub fn show(ui: &mut egui::Ui, state: &DashboardState) {
+    ui.heading("Node health");
+    ui.add_space(6.0);
+    egui::Grid::new("health_grid").num_columns(2).spacing([24.0, 6.0]).striped(true).show(ui, |ui| {
+        if let Some(snapshot) = &state.snapshot {
+            let level = snapshot.health.level;
+            ui.label("Health level");
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                ui.painter().circle_filled(rect.center(), 6.0, level_color(level));
+                ui.label(RichText::new(level_name(level)).strong().color(level_color(level)));
+            });
+            ui.end_row();
+
+            ui.label("Reasons");
+            ui.vertical(|ui| {
+                if snapshot.health.reasons.is_empty() {
+                    ui.label("none: everything is within limits");
+                }
+                for reason in &snapshot.health.reasons {
+                    ui.label(reason);
+                }
+            });
+            ui.end_row();
+
+            let node = &snapshot.node;
+            row(ui, "Node id", &node.node_id);
+            row(ui, "Version", &node.version);
+            row(ui, "Uptime", &format::duration_ms(node.uptime_ms()));
+            if state.node_stopping {
+                row(ui, "Node state", "stopping");
+            }
+        }
+        row(ui, "API state", &state.api_state_text());
+        row(ui, "API URL", non_empty(state.api_url()));
+        if let Some(snapshot) = &state.snapshot {
+            let node = &snapshot.node;
+            row(ui, "Last event id", &snapshot.last_event_id.to_string());
+            row(ui, "Event subscribers", &node.event_subscribers.to_string());
+            row(ui, "Data dir", non_empty(&node.data_dir));
+            row(ui, "DB size", &format::bytes(node.db_size_bytes));
+            row(ui, "Sampler interval", &format::interval_ms(node.sampler_interval_ms));
+        }
+    });
+    if state.snapshot.is_none() {
+        ui.add_space(8.0);
+        ui.label("Waiting for the node's first snapshot…");
+    }
+}
+
+fn row(ui: &mut egui::Ui, name: &str, value: &str) {
+    ui.label(name);
+    ui.label(value);
+    ui.end_row();
+}
+
+fn non_empty(text: &str) -> &str {
+    if text.is_empty() { "unknown" } else { text }
+}

@@ -1,0 +1,15 @@
+//! `bitcraps-dashboard`: the native dashboard window, or, built for wasm32, the dashboard in a web page.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> anyhow::Result<()> {
+    use clap::Parser as _;
+
+    let cli = bitcraps_ui::native::Cli::parse();
+    let config = bitcraps_ui::native::resolve(&cli, std::env::var(bitcraps_api::TOKEN_ENV).ok())?;
+    bitcraps_ui::native::run(config)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    bitcraps_ui::web::start();
+}

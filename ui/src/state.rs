@@ -1,0 +1,190 @@
+//! The dashboard's data: the node's last snapshot, the resource-sample ring, and the connection status.
+//!
+//! [`DashboardState`] is plain data with no I/O: [`DashboardState::apply`] folds one [`ServerMessage`] into it, and
+//! the views only read it. Tests build it from fixture snapshots and draw it without a network. Time comes from the
+//! node (event and sample timestamps), never from the local clock, so a recorded stream always renders the same.
+
+use std::collections::VecDeque;
+
+use bitcraps_api::{EventKind, ResourceSample, ServerMessage, Snapshot};
+
+use crate::format;
+
+/// How much sample history the dashboard keeps and plots.
+pub const HISTORY_MS: u64 = 15 * 60 * 1000;
+/// The ring never trims below this many samples (15 minutes at the default 1 Hz), whatever their age.
+pub const MIN_SAMPLES: usize = 900;
+/// Hard cap on the ring, for nodes sampling much faster than 1 Hz.
+pub const MAX_SAMPLES: usize = 36_000;
+
+/// The state of the event-stream connection to the node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectionStatus {
+    /// A connection attempt is under way (first start, or after a gap in event ids).
+    Connecting,
+    /// The socket is open (the dashboard is connected once it also holds a snapshot).
+    Open,
+    /// The connection was lost or refused; the dashboard retries by itself.
+    Disconnected { reason: String },
+    /// No connection is attempted, e.g. because the page was opened without a token.
+    Idle,
+}
+
+/// What [`DashboardState::apply`] did with a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// The state changed.
+    Updated,
+    /// The message was already applied (a replayed event) or could not apply; nothing changed.
+    Ignored,
+    /// An event id was skipped: the stream must be reopened with `since=last` to replay what was missed.
+    Gap { last: u64, got: u64 },
+}
+
+/// Everything the views draw.
+#[derive(Clone, Debug)]
+pub struct DashboardState {
+    /// Base URL of the node API this dashboard talks to (empty when not known).
+    pub api_url: String,
+    /// The node's state as of [`Snapshot::last_event_id`]. Its `resources` are moved into [`Self::samples`].
+    pub snapshot: Option<Snapshot>,
+    /// Resource samples, oldest first: at least [`HISTORY_MS`] of history or [`MIN_SAMPLES`] entries.
+    pub samples: VecDeque<ResourceSample>,
+    pub connection: ConnectionStatus,
+    /// The last error the node reported, or that reading its messages produced.
+    pub last_error: Option<String>,
+    /// The node announced that it is shutting down.
+    pub node_stopping: bool,
+}
+
+impl DashboardState {
+    /// An empty state, before any snapshot, about to connect to `api_url`.
+    pub fn new(api_url: impl Into<String>) -> Self {
+        Self {
+            api_url: api_url.into(),
+            snapshot: None,
+            samples: VecDeque::new(),
+            connection: ConnectionStatus::Connecting,
+            last_error: None,
+            node_stopping: false,
+        }
+    }
+
+    /// A state holding `snapshot` on an open connection, as after the first message of a stream.
+    pub fn from_snapshot(snapshot: Snapshot) -> Self {
+        let mut state = Self::new(snapshot.node.api_url.clone());
+        state.connection = ConnectionStatus::Open;
+        state.set_snapshot(snapshot);
+        state
+    }
+
+    /// Folds one message from the node into the state.
+    pub fn apply(&mut self, message: ServerMessage) -> Applied {
+        match message {
+            ServerMessage::Snapshot { snapshot } | ServerMessage::Resync { snapshot } => {
+                self.set_snapshot(*snapshot);
+                Applied::Updated
+            }
+            ServerMessage::Event { event } => {
+                let Some(snapshot) = self.snapshot.as_mut() else {
+                    return Applied::Ignored;
+                };
+                let last = snapshot.last_event_id;
+                if event.id <= last {
+                    return Applied::Ignored;
+                }
+                if event.id != last.saturating_add(1) {
+                    return Applied::Gap { last, got: event.id };
+                }
+                snapshot.last_event_id = event.id;
+                snapshot.node.now_ms = snapshot.node.now_ms.max(event.at_ms);
+                match event.kind {
+                    EventKind::ResourceSample(sample) => {
+                        snapshot.node.db_size_bytes = sample.db_size_bytes;
+                        snapshot.node.now_ms = snapshot.node.now_ms.max(sample.at_ms);
+                        self.samples.push_back(sample);
+                        self.trim_samples();
+                    }
+                    EventKind::HealthChanged(health) => snapshot.health = health,
+                    EventKind::SamplerIntervalChanged { interval_ms } => {
+                        snapshot.node.sampler_interval_ms = interval_ms
+                    }
+                    EventKind::NodeStopping => self.node_stopping = true,
+                }
+                Applied::Updated
+            }
+            ServerMessage::Error { code, message } => {
+                self.last_error = Some(format!("{message} ({code})"));
+                Applied::Updated
+            }
+        }
+    }
+
+    fn set_snapshot(&mut self, mut snapshot: Snapshot) {
+        self.samples = std::mem::take(&mut snapshot.resources).into();
+        self.trim_samples();
+        if self.api_url.is_empty() {
+            self.api_url = snapshot.node.api_url.clone();
+        }
+        self.snapshot = Some(snapshot);
+        self.node_stopping = false;
+        self.last_error = None;
+    }
+
+    fn trim_samples(&mut self) {
+        let Some(newest) = self.samples.back().map(|s| s.at_ms) else {
+            return;
+        };
+        let cutoff = newest.saturating_sub(HISTORY_MS);
+        while self.samples.len() > MAX_SAMPLES
+            || (self.samples.len() > MIN_SAMPLES && self.samples.front().is_some_and(|s| s.at_ms <= cutoff))
+        {
+            self.samples.pop_front();
+        }
+    }
+
+    /// Id of the newest event folded in: the `since` to resume the stream from.
+    pub fn last_event_id(&self) -> Option<u64> {
+        self.snapshot.as_ref().map(|s| s.last_event_id)
+    }
+
+    /// The newest resource sample, if any.
+    pub fn latest_sample(&self) -> Option<&ResourceSample> {
+        self.samples.back()
+    }
+
+    /// Connected means: the socket is open and a snapshot is held.
+    pub fn is_connected(&self) -> bool {
+        self.connection == ConnectionStatus::Open && self.snapshot.is_some()
+    }
+
+    /// The API URL to show: the one dialled, else the one the node reports.
+    pub fn api_url(&self) -> &str {
+        match &self.snapshot {
+            Some(s) if self.api_url.is_empty() => &s.node.api_url,
+            _ => &self.api_url,
+        }
+    }
+
+    /// The window (native) or document (web) title for this state.
+    pub fn window_title(&self) -> String {
+        match (&self.connection, &self.snapshot) {
+            (ConnectionStatus::Open, Some(snapshot)) => {
+                format!("BitCraps · {} · connected", format::short_id(&snapshot.node.node_id))
+            }
+            (ConnectionStatus::Disconnected { .. }, _) => "BitCraps · offline, retrying".to_owned(),
+            _ => "BitCraps · connecting…".to_owned(),
+        }
+    }
+
+    /// One line describing the API connection, for the Health tab.
+    pub fn api_state_text(&self) -> String {
+        match &self.connection {
+            ConnectionStatus::Open if self.snapshot.is_some() => "connected".to_owned(),
+            ConnectionStatus::Open => "connected, waiting for the first snapshot".to_owned(),
+            ConnectionStatus::Connecting => "connecting".to_owned(),
+            ConnectionStatus::Disconnected { reason } => format!("reconnecting (last error: {reason})"),
+            ConnectionStatus::Idle => "not connecting".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The connection against a stand-in node: a plain `tungstenite` WebSocket server on a loopback port.
+//!
+//! It checks the wire protocol end to end: auth message first, snapshot, events, a gap that makes the dashboard
+//! reconnect with `?since=<last id>`, the replay, and the lost connection turning into "offline, retrying".
+
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use bitcraps_api::{ClientMessage, Event, EventKind, HealthLevel, ServerMessage};
+use bitcraps_ui::connection::{ConnectConfig, Connection};
+use bitcraps_ui::{ConnectionStatus, DashboardState};
+use tungstenite::Message;
+
+use crate::harness::fixture;
+
+const TOKEN: &str = "test-token-0123";
+
+fn text(message: &ServerMessage) -> Message {
+    Message::Text(serde_json::to_string(message).unwrap())
+}
+
+fn health_event(id: u64, level: HealthLevel) -> ServerMessage {
+    ServerMessage::Event {
+        event: Event {
+            id,
+            at_ms: 1_767_225_600_000 + id,
+            kind: EventKind::HealthChanged(bitcraps_api::Health { level, reasons: vec![format!("event {id}")] }),
+        },
+    }
+}
+
+/// Serves `sessions` connections in turn; reports each request path and the first client message.
+// tungstenite's handshake callback must return its large `ErrorResponse`; the signature is not ours to change.
+#[allow(clippy::result_large_err)]
+fn stand_in_node(listener: TcpListener, sessions: Vec<Vec<ServerMessage>>, seen: mpsc::Sender<(String, String)>) {
+    std::thread::Builder::new()
+        .name("stand-in-node".to_owned())
+        .spawn(move || {
+            for messages in sessions {
+                let (stream, _) = listener.accept().unwrap();
+                let mut path = String::new();
+                let mut ws = tungstenite::accept_hdr(stream, |req: &tungstenite::handshake::server::Request, resp| {
+                    path = req.uri().to_string();
+                    Ok(resp)
+                })
+                .unwrap();
+                let first = ws.read().unwrap().into_text().unwrap();
+                seen.send((path, first)).unwrap();
+                for message in &messages {
+                    ws.send(text(message)).unwrap();
+                }
+                // Let the client read everything before the socket goes away.
+                std::thread::sleep(Duration::from_millis(200));
+                ws.close(None).ok();
+                ws.flush().ok();
+            }
+        })
+        .unwrap();
+}
+
+fn poll_until(connection: &mut Connection, state: &mut DashboardState, done: impl Fn(&DashboardState) -> bool) {
+    let ctx = egui::Context::default();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !done(state) {
+        assert!(Instant::now() < deadline, "timed out; state: {:?}", state.connection);
+        connection.poll(&ctx, state);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn authenticates_follows_events_and_resumes_after_a_gap() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let api_url = format!("http://{}", listener.local_addr().unwrap());
+    let mut snapshot = fixture("snapshot_busy.json");
+    snapshot.last_event_id = 10;
+    let sessions = vec![
+        vec![
+            ServerMessage::Snapshot { snapshot: Box::new(snapshot) },
+            health_event(11, HealthLevel::Green),
+            health_event(13, HealthLevel::Red), // 12 is missing: the client must resume after 11
+        ],
+        vec![health_event(12, HealthLevel::Yellow), health_event(13, HealthLevel::Red)],
+    ];
+    let (seen_tx, seen) = mpsc::channel();
+    stand_in_node(listener, sessions, seen_tx);
+
+    let mut state = DashboardState::new(api_url.clone());
+    let mut connection = Connection::new(ConnectConfig { api_url, token: TOKEN.to_owned() });
+    poll_until(&mut connection, &mut state, |s| s.last_event_id() == Some(13));
+
+    let (path, auth) = seen.recv().unwrap();
+    assert_eq!(path, "/api/v1/events");
+    let auth: ClientMessage = serde_json::from_str(&auth).unwrap();
+    assert_eq!(auth, ClientMessage::Auth { token: TOKEN.to_owned() });
+    let (path, _) = seen.recv().unwrap();
+    assert_eq!(path, "/api/v1/events?since=11");
+
+    let health = &state.snapshot.as_ref().unwrap().health;
+    assert_eq!(health.level, HealthLevel::Red);
+    assert_eq!(health.reasons, ["event 13"]);
+    assert!(state.is_connected());
+    assert!(state.window_title().ends_with(" · connected"));
+
+    // The stand-in node closes the second session: the dashboard goes offline and keeps its data.
+    poll_until(&mut connection, &mut state, |s| matches!(s.connection, ConnectionStatus::Disconnected { .. }));
+    assert_eq!(state.window_title(), "BitCraps · offline, retrying");
+    assert_eq!(state.last_event_id(), Some(13));
+}
+
+#[test]
+fn an_unreachable_node_is_retried_with_backoff() {
+    // Bind and drop a listener to get a port nobody listens on.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut state = DashboardState::new(format!("http://127.0.0.1:{port}"));
+    let mut connection =
+        Connection::new(ConnectConfig { api_url: format!("http://127.0.0.1:{port}"), token: TOKEN.to_owned() });
+    poll_until(&mut connection, &mut state, |s| matches!(s.connection, ConnectionStatus::Disconnected { .. }));
+    assert_eq!(state.window_title(), "BitCraps · offline, retrying");
+    assert!(state.snapshot.is_none());
+}

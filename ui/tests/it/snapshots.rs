@@ -1,0 +1,57 @@
+//! Image snapshots of every tab under wgpu's software renderer, compared with `tests/snapshots/*.png`.
+//! Regenerate with `UPDATE_SNAPSHOTS=1 cargo test -p bitcraps-ui --test it snapshots`.
+
+use bitcraps_ui::{ConnectionStatus, DashboardState};
+
+use crate::harness::{fixture, harness, harness_for, open_tab};
+
+/// Opens tab `label` on a dashboard showing fixture `fixture_name` and compares it with `tests/snapshots/<name>.png`.
+fn tab_image(fixture_name: &str, label: &str, name: &str) {
+    let mut harness = harness_for(fixture_name);
+    open_tab(&mut harness, label);
+    harness.snapshot(name);
+}
+
+#[test]
+fn tab_health() {
+    tab_image("snapshot.json", "Health", "tab_health");
+}
+
+#[test]
+fn tab_game() {
+    tab_image("snapshot.json", "Game", "tab_game");
+}
+
+#[test]
+fn tab_resources() {
+    tab_image("snapshot.json", "Resources", "tab_resources");
+}
+
+#[test]
+fn tab_alerts() {
+    tab_image("snapshot.json", "Alerts", "tab_alerts");
+}
+
+#[test]
+fn tab_health_busy() {
+    tab_image("snapshot_busy.json", "Health", "tab_health_busy");
+}
+
+#[test]
+fn tab_game_busy() {
+    tab_image("snapshot_busy.json", "Game", "tab_game_busy");
+}
+
+#[test]
+fn tab_alerts_busy() {
+    tab_image("snapshot_busy.json", "Alerts", "tab_alerts_busy");
+}
+
+#[test]
+fn disconnected_banner() {
+    let mut state = DashboardState::from_snapshot(fixture("snapshot.json"));
+    state.connection =
+        ConnectionStatus::Disconnected { reason: "Connect: Connection refused (os error 111)".to_owned() };
+    let mut harness = harness(state);
+    harness.snapshot("disconnected");
+}
