@@ -40,16 +40,11 @@ fn busy_table() -> Table {
 
 fn resolve(c: &mut Criterion) {
     let table = busy_table();
-    for (name, dice) in [
-        ("roll_5_some_settle", Dice::new(2, 3).unwrap()),
-        ("seven_out_all_settle", Dice::new(3, 4).unwrap()),
-    ] {
+    for (name, dice) in
+        [("roll_5_some_settle", Dice::new(2, 3).unwrap()), ("seven_out_all_settle", Dice::new(3, 4).unwrap())]
+    {
         c.bench_function(name, |b| {
-            b.iter_batched(
-                || table.clone(),
-                |mut t| black_box(t.roll(black_box(dice))),
-                BatchSize::SmallInput,
-            );
+            b.iter_batched(|| table.clone(), |mut t| black_box(t.roll(black_box(dice))), BatchSize::SmallInput);
         });
     }
 }

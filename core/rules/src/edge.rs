@@ -2,17 +2,17 @@
 //!
 //! For each bet a [`Table`] is set up in the state where the bet is made, the bet is placed, and
 //! the bet's absorbing Markov chain is built by rolling all 36 dice outcomes on clones of the table
-//! from every state it can reach ([`chain`]). Nothing here knows a probability or a payout: they
+//! from every state it can reach (the `chain` submodule). Nothing here knows a probability or a payout: they
 //! come from the dice and from the engine's resolution, which reads the one payout table in
 //! [`crate::payout`]. Change a ratio there and the computed edge changes.
 //!
 //! Definitions, for a bet of stake `s` with up-front commission `c` (zero unless Buy/Lay under
 //! [`CommissionPolicy::Upfront`]):
-//! - *edge per bet resolved* = −E[net] / (s + c), a push counting as a resolution (the published
+//! - *edge per bet resolved* = −E(net) / (s + c), a push counting as a resolution (the published
 //!   convention: Don't Pass 1.364 %); the up-front commission counts as wagered
 //!   (Buy: 5 / 105 = 4.762 %).
-//! - *edge excluding ties* = −E[net] / ((s + c) · P(decided)) (Don't Pass 1.403 %), in [`BetEdge`].
-//! - *edge per roll* = −E[net] / ((s + c) · E[rolls until settled]).
+//! - *edge excluding ties* = −E(net) / ((s + c) · P(decided)) (Don't Pass 1.403 %), in [`BetEdge`].
+//! - *edge per roll* = −E(net) / ((s + c) · E(rolls until settled)).
 //!
 //! Bets that are off on the come-out by default (Place, Buy, Lay, Hardways) are called on, so the
 //! edge is that of a bet working on every roll. Odds are placed behind a flat bet of the same stake.

@@ -3,3 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod edge;
+mod errors;
+#[cfg(feature = "serde")]
+mod persist;
+mod props;
+mod rules;
+mod support;
+mod table;
