@@ -6,7 +6,7 @@
 
 use egui::{Color32, RichText};
 
-use crate::connection::{ConnectConfig, Connection};
+use crate::connection::Connection;
 use crate::state::{ConnectionStatus, DashboardState};
 use crate::{alerts, game, health, resources};
 
@@ -152,14 +152,14 @@ pub struct DashboardApp {
 }
 
 impl DashboardApp {
-    /// An app that connects with `config`, or, without one, only shows `problem` (e.g. a missing token).
-    pub fn new(config: Option<ConnectConfig>, problem: Option<String>) -> Self {
-        let mut state = DashboardState::new(config.as_ref().map(|c| c.api_url.clone()).unwrap_or_default());
-        if config.is_none() {
+    /// An app fed by `connection`, or, without one, only showing `problem` (e.g. a missing token).
+    pub fn new(connection: Option<Connection>, problem: Option<String>) -> Self {
+        let mut state = DashboardState::new(connection.as_ref().map(|c| c.api_url().to_owned()).unwrap_or_default());
+        if connection.is_none() {
             state.connection = ConnectionStatus::Idle;
         }
         state.last_error = problem;
-        Self { dashboard: Dashboard::new(state), connection: config.map(Connection::new), title: TitleSync::default() }
+        Self { dashboard: Dashboard::new(state), connection, title: TitleSync::default() }
     }
 }
 

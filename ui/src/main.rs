@@ -5,8 +5,7 @@ fn main() -> anyhow::Result<()> {
     use clap::Parser as _;
 
     let cli = bitcraps_ui::native::Cli::parse();
-    let config = bitcraps_ui::native::resolve(&cli, std::env::var(bitcraps_api::TOKEN_ENV).ok())?;
-    bitcraps_ui::native::run(config)
+    bitcraps_ui::native::run(&cli, std::env::var(bitcraps_api::TOKEN_ENV).ok())
 }
 
 #[cfg(target_arch = "wasm32")]

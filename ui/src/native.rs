@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use bitcraps_api::{API_TOKEN_FILE, API_URL_FILE, TOKEN_ENV};
 
-use crate::connection::ConnectConfig;
+use crate::connection::{ConnectConfig, Connection};
 
 /// Command line of `bitcraps-dashboard`.
 #[derive(Debug, clap::Parser)]
@@ -40,11 +40,15 @@ pub fn resolve(cli: &Cli, env_token: Option<String>) -> anyhow::Result<ConnectCo
         };
         return Ok(ConnectConfig { api_url: url.trim().to_owned(), token });
     }
-    let dir = match &cli.data_dir {
-        Some(dir) => dir.clone(),
-        None => default_data_dir().context("this platform has no default data dir: pass --data-dir or --connect")?,
-    };
-    from_data_dir(&dir, env_token)
+    from_data_dir(&data_dir(cli)?, env_token)
+}
+
+/// The data dir to read: `--data-dir`, else the platform default.
+fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
+    match &cli.data_dir {
+        Some(dir) => Ok(dir.clone()),
+        None => default_data_dir().context("this platform has no default data dir: pass --data-dir or --connect"),
+    }
 }
 
 /// Reads the API URL and token a local node wrote into its data dir. The token file wins; `env_token` is the
@@ -79,9 +83,16 @@ pub fn from_data_dir(dir: &Path, env_token: Option<String>) -> anyhow::Result<Co
     Ok(ConnectConfig { api_url, token })
 }
 
-/// Opens the dashboard window and runs it until it is closed.
-pub fn run(config: ConnectConfig) -> anyhow::Result<()> {
-    let app = crate::DashboardApp::new(Some(config), None);
+/// Opens the dashboard window and runs it until it is closed. Without `--connect`, every reconnect re-reads the
+/// data dir, so the dashboard follows a local node that restarted on another port.
+pub fn run(cli: &Cli, env_token: Option<String>) -> anyhow::Result<()> {
+    let config = resolve(cli, env_token.clone())?;
+    let mut connection = Connection::new(config);
+    if cli.connect.is_none() {
+        let dir = data_dir(cli)?;
+        connection = connection.with_refresh(Box::new(move || from_data_dir(&dir, env_token.clone()).ok()));
+    }
+    let app = crate::DashboardApp::new(Some(connection), None);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("BitCraps · connecting…")

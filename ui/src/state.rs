@@ -97,6 +97,8 @@ impl DashboardState {
                     return Applied::Gap { last, got: event.id };
                 }
                 snapshot.last_event_id = event.id;
+                // The node ends a connection after an error; an event means a later connection is healthy again.
+                self.last_error = None;
                 snapshot.node.now_ms = snapshot.node.now_ms.max(event.at_ms);
                 match event.kind {
                     EventKind::ResourceSample(sample) => {

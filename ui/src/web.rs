@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsCast as _;
 
-use crate::connection::ConnectConfig;
+use crate::connection::{ConnectConfig, Connection};
 
 /// The value of `token` in a URL fragment like `#token=abc` or `#a=b&token=abc`.
 pub fn token_from_fragment(fragment: &str) -> Option<String> {
@@ -37,7 +37,7 @@ async fn run() -> Result<(), wasm_bindgen::JsValue> {
     let api_url = location.origin()?;
     let token = token_from_fragment(&location.hash()?);
     let (config, problem) = match token {
-        Some(token) => (Some(ConnectConfig { api_url, token }), None),
+        Some(token) => (Some(Connection::new(ConnectConfig { api_url, token })), None),
         None => (None, Some("no API token: open this page as <node URL>/#token=<the node's api-token>".to_owned())),
     };
     let app = crate::DashboardApp::new(config, problem);

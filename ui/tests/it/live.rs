@@ -120,3 +120,28 @@ fn an_unreachable_node_is_retried_with_backoff() {
     assert_eq!(state.window_title(), "BitCraps · offline, retrying");
     assert!(state.snapshot.is_none());
 }
+
+#[test]
+fn after_the_node_stops_the_dashboard_starts_afresh() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let api_url = format!("http://{}", listener.local_addr().unwrap());
+    let mut old = fixture("snapshot.json");
+    old.last_event_id = 500;
+    let mut restarted = fixture("snapshot_busy.json");
+    restarted.last_event_id = 3;
+    let stopping =
+        ServerMessage::Event { event: Event { id: 501, at_ms: 1_767_300_000_000, kind: EventKind::NodeStopping } };
+    let sessions = vec![
+        vec![ServerMessage::Snapshot { snapshot: Box::new(old) }, stopping],
+        vec![ServerMessage::Snapshot { snapshot: Box::new(restarted) }],
+    ];
+    let (seen_tx, seen) = mpsc::channel();
+    stand_in_node(listener, sessions, seen_tx);
+
+    let mut state = DashboardState::new(api_url.clone());
+    let mut connection = Connection::new(ConnectConfig { api_url, token: TOKEN.to_owned() });
+    poll_until(&mut connection, &mut state, |s| s.last_event_id() == Some(3));
+    assert_eq!(seen.recv().unwrap().0, "/api/v1/events");
+    assert_eq!(seen.recv().unwrap().0, "/api/v1/events", "no since=501 for a restarted node");
+    assert!(!state.node_stopping);
+}

@@ -117,6 +117,10 @@ fn error_messages_are_kept_for_display() {
     let mut state = quiet_state();
     state.apply(parse(r#"{"type":"error","code":"unauthorized","message":"bad token"}"#));
     assert_eq!(state.last_error.as_deref(), Some("bad token (unauthorized)"));
+    // After reconnecting, the first event shows the stream works again.
+    let newest = state.latest_sample().unwrap().at_ms;
+    state.apply(sample_event(7343, newest + 1000));
+    assert_eq!(state.last_error, None);
 }
 
 #[test]
