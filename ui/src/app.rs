@@ -84,13 +84,21 @@ fn banner_text(state: &DashboardState) -> Option<Problem> {
     let mut details = Vec::new();
     let headline = match &state.connection {
         ConnectionStatus::Disconnected { reason } => {
-            details.push(format!("{reason}. Showing the last data received; missed events replay on reconnect."));
+            details.push(if state.node_stopping {
+                format!("{reason}.")
+            } else {
+                format!("{reason}. Showing the last data received; missed events replay on reconnect.")
+            });
             Some(DISCONNECTED_BANNER)
         }
         _ => None,
     };
     if state.node_stopping {
-        details.push("The node is stopping.".to_owned());
+        details.push(if headline.is_some() {
+            "The node shut down; the dashboard reconnects when it starts again.".to_owned()
+        } else {
+            "The node is stopping.".to_owned()
+        });
     }
     if let Some(error) = &state.last_error {
         details.push(format!("Node error: {error}"));
