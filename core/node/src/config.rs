@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// Everything the node reads from its configuration file.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub api: ApiConfig,
     pub sampler: SamplerConfig,
     pub storage: StorageConfig,
     pub log: LogConfig,
+    pub games: GamesConfig,
 }
 
 /// The local control API.
@@ -65,6 +66,45 @@ pub struct LogConfig {
     pub max_files: usize,
 }
 
+/// Game history retention and the idle-time database maintenance (the runbook: 90 days active, 1 year
+/// archived).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GamesConfig {
+    /// Days a finished or idle game stays in the live tables.
+    pub active_days: u64,
+    /// What happens to a game after `active_days`: `archive` (gzip-compressed JSON) or `delete`.
+    pub retention: GameRetention,
+    /// Days an archived game is kept before it is deleted.
+    pub archive_days: u64,
+    /// Maintenance runs only after this many minutes without a committed roll.
+    pub idle_minutes: u64,
+    /// Hours between maintenance runs.
+    pub maintenance_interval_hours: u64,
+}
+
+/// What happens to games past `games.active_days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GameRetention {
+    /// Exported as JSON, gzip level 6, into the `game_archive` table.
+    Archive,
+    /// Deleted.
+    Delete,
+}
+
+impl Default for GamesConfig {
+    fn default() -> Self {
+        Self {
+            active_days: 90,
+            retention: GameRetention::Archive,
+            archive_days: 365,
+            idle_minutes: 10,
+            maintenance_interval_hours: 24,
+        }
+    }
+}
+
 impl Default for ApiConfig {
     fn default() -> Self {
         Self { bind: IpAddr::from([127, 0, 0, 1]), port: 0, allow_remote: false, web_dir: None, event_history: 4096 }
@@ -86,17 +126,6 @@ impl Default for StorageConfig {
 impl Default for LogConfig {
     fn default() -> Self {
         Self { level: "info".to_owned(), max_files: 14 }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            api: ApiConfig::default(),
-            sampler: SamplerConfig::default(),
-            storage: StorageConfig::default(),
-            log: LogConfig::default(),
-        }
     }
 }
 
@@ -182,6 +211,7 @@ impl Config {
             (1..=365).contains(&self.log.max_files),
             "an integer from 1 to 365",
         )?;
+        self.games.validate()?;
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
             return Err(ConfigError::Invalid {
                 key: "log.level",
@@ -190,6 +220,26 @@ impl Config {
             });
         }
         Ok(())
+    }
+}
+
+impl GamesConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let g = self;
+        check("games.active_days", g.active_days, (1..=3650).contains(&g.active_days), "an integer from 1 to 3650")?;
+        check(
+            "games.archive_days",
+            g.archive_days,
+            (1..=36_500).contains(&g.archive_days),
+            "an integer from 1 to 36500",
+        )?;
+        check("games.idle_minutes", g.idle_minutes, (1..=1440).contains(&g.idle_minutes), "an integer from 1 to 1440")?;
+        check(
+            "games.maintenance_interval_hours",
+            g.maintenance_interval_hours,
+            (1..=720).contains(&g.maintenance_interval_hours),
+            "an integer from 1 to 720",
+        )
     }
 }
 

@@ -6,8 +6,10 @@
 pub mod api;
 pub mod config;
 pub mod events;
+pub mod games;
 pub mod health;
 pub mod identity;
+pub mod ledger;
 pub mod lock;
 pub mod logging;
 pub mod metrics;

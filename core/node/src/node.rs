@@ -51,6 +51,9 @@ impl Node {
         let identity = Identity::load_or_create(&data_dir)?;
         let db_path = data_dir.join(DB_FILE);
         let db = storage::open(&db_path, &config.storage)?;
+        let ledger = crate::games::check::check_store(&db)
+            .map_err(|e| anyhow::anyhow!("refusing to start: the ledger check of {} failed: {e}", db_path.display()))?;
+        tracing::info!(minted = %ledger.minted, tables = ledger.tables, rolls = ledger.rolls, "ledger check passed");
         let started_at_ms = now_ms();
         let interval_ms = config.sampler.interval_ms;
         let sample_capacity = usize::try_from(config.sampler.history_minutes * 60_000 / interval_ms).unwrap_or(900);
@@ -84,6 +87,7 @@ impl Node {
         let state =
             ApiState { shared: shared.clone(), shutdown: shutdown_rx.clone(), request_shutdown: shutdown_tx.clone() };
         let server = tokio::spawn(api::serve(listener, state));
+        crate::games::maintenance::spawn(shared.clone(), shutdown_rx.clone(), config.games.clone());
         let sampler = spawn_sampler(shared.clone(), shutdown_rx, config.sampler.retention_days)?;
         write_private(&data_dir.join(API_URL_FILE), api_url.as_bytes())?;
         tracing::info!(node_id = %shared.node_id, %api_url, data_dir = %data_dir.display(), "node started");

@@ -4,7 +4,14 @@
 //! `PRAGMA user_version` records how many have been applied. (`rusqlite_migration` does the same but pins an older
 //! rusqlite than the one that resolves here, so the twenty lines live in [`migrate`].)
 
+pub mod accounts;
+pub mod bets;
+pub mod craps_tables;
+pub mod game_archive;
+pub mod ledger_entries;
 pub mod resource_samples;
+pub mod rolls;
+pub mod seats;
 
 use std::path::Path;
 
@@ -13,7 +20,16 @@ use rusqlite::Connection;
 use crate::config::StorageConfig;
 
 /// The schema, in the order it is applied: never edit an entry once released, append a new one.
-pub const MIGRATIONS: &[&str] = &[resource_samples::MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[
+    resource_samples::MIGRATION_1,
+    accounts::MIGRATION_2,
+    ledger_entries::MIGRATION_3,
+    craps_tables::MIGRATION_4,
+    seats::MIGRATION_5,
+    bets::MIGRATION_6,
+    rolls::MIGRATION_7,
+    game_archive::MIGRATION_8,
+];
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +51,10 @@ pub fn open(path: &Path, config: &StorageConfig) -> Result<Connection, StorageEr
 }
 
 /// The runbook's pragmas: WAL, synchronous=NORMAL, in-memory temp store, a page cache and memory-mapped I/O.
+/// Incremental auto-vacuum takes effect only on a new database (before its first table); an older one is
+/// converted by the maintenance job's one full VACUUM.
 fn apply_pragmas(conn: &Connection, config: &StorageConfig) -> rusqlite::Result<()> {
+    conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL;")?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(mode, "SQLite refused WAL mode");
