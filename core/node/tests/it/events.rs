@@ -18,10 +18,8 @@ async fn fresh_stream_starts_with_a_snapshot_then_consecutive_events() {
     let mut socket = events(&node, None, node.token()).await;
     let Some(ServerMessage::Snapshot { snapshot }) = next_message(&mut socket).await else { panic!("snapshot first") };
     assert_eq!(snapshot.node.node_id, node.node_id());
-    let mut expected = snapshot.last_event_id + 1;
-    for _ in 0..5 {
+    for expected in snapshot.last_event_id + 1..=snapshot.last_event_id + 5 {
         assert_eq!(next_event_id(&mut socket).await, expected);
-        expected += 1;
     }
     node.shutdown().await.unwrap();
     // The stream ends with the node's goodbye.
