@@ -26,25 +26,26 @@ CREATE INDEX game_archive_archived ON game_archive (archived_at_ms);
 /// The one format written: a JSON document, gzip level 6.
 pub const FORMAT: &str = "json+gzip";
 
-/// The JSON export of one table, built by SQLite's JSON functions.
+/// The JSON export of one table, built by SQLite's JSON functions (`json(...)` keeps each subquery's array an
+/// array rather than a string).
 pub fn export_json(conn: &Connection, table: TableId) -> Result<String, GameError> {
     let json: Option<String> = conn
         .query_row(
             "SELECT json_object(
                 'table', json_object('id', t.id, 'created_at_ms', t.created_at_ms, 'updated_at_ms', t.updated_at_ms,
                                      'status', t.status, 'rules', json(t.rules), 'state', json(t.state)),
-                'seats', (SELECT json_group_array(json_object('player_id', player_id, 'account', account,
+                'seats', json((SELECT json_group_array(json_object('player_id', player_id, 'account', account,
                                                               'seated_at_ms', seated_at_ms))
-                          FROM seats WHERE table_id = t.id),
-                'bets', (SELECT json_group_array(json_object('bet_id', bet_id, 'player_id', player_id, 'kind', kind,
+                          FROM seats WHERE table_id = t.id)),
+                'bets', json((SELECT json_group_array(json_object('bet_id', bet_id, 'player_id', player_id, 'kind', kind,
                              'stake', stake, 'commission_held', commission_held, 'placed_for_roll', placed_for_roll,
                              'placed_at_ms', placed_at_ms, 'status', status, 'settled_roll', settled_roll,
                              'returned', returned, 'lost', lost, 'winnings', winnings, 'commission', commission))
-                         FROM bets WHERE table_id = t.id),
-                'rolls', (SELECT json_group_array(json_object('roll_number', roll_number, 'd1', d1, 'd2', d2,
+                         FROM bets WHERE table_id = t.id)),
+                'rolls', json((SELECT json_group_array(json_object('roll_number', roll_number, 'd1', d1, 'd2', d2,
                              'at_ms', at_ms, 'point_before', point_before, 'point_after', point_after,
                              'settled', settled, 'entries', entries))
-                          FROM rolls WHERE table_id = t.id))
+                          FROM rolls WHERE table_id = t.id)))
              FROM craps_tables t WHERE t.id = ?1",
             params![table.0],
             |row| row.get(0),

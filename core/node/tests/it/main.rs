@@ -3,7 +3,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod bad_input;
 mod config;
 mod events;
+mod game_store;
+mod game_support;
+mod ledger;
 mod process;
 mod support;
