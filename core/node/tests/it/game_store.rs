@@ -209,3 +209,20 @@ fn minting_and_balances() {
     assert!(store::mint(&mut conn, &alice, u64::MAX, 0).is_err(), "beyond i64 is refused");
     assert_eq!(store::verify(&conn).unwrap().supply(), 750);
 }
+
+#[test]
+fn the_start_check_catches_a_half_applied_roll() {
+    for (what, tamper) in [
+        ("a roll row without its settlements", "UPDATE bets SET status = 'open', settled_roll = NULL WHERE bet_id = 1"),
+        ("settlements without their roll row", "DELETE FROM rolls WHERE roll_number = 0"),
+        ("a roll missing a ledger entry", "DELETE FROM ledger_entries WHERE id = (SELECT max(id) FROM ledger_entries)"),
+        ("the engine state behind the rows", "UPDATE craps_tables SET state = json_set(state, '$.open_roll', 0)"),
+    ] {
+        let mut conn = open_db(Path::new(":memory:"));
+        let mut game = busy_table(&mut conn);
+        game.roll(&mut conn, dice(5, 6), 2).unwrap();
+        check_store(&conn).unwrap();
+        conn.execute_batch(tamper).unwrap();
+        assert!(check_store(&conn).is_err(), "{what} went unnoticed");
+    }
+}

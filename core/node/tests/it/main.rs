@@ -5,6 +5,7 @@
 mod api;
 mod bad_input;
 mod config;
+mod crash;
 mod events;
 mod game_store;
 mod game_support;
