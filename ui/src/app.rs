@@ -169,6 +169,12 @@ impl DashboardApp {
         state.last_error = problem;
         Self { dashboard: Dashboard::new(state), connection, title: TitleSync::default() }
     }
+
+    /// The same app opening on `tab`.
+    pub fn with_tab(mut self, tab: Tab) -> Self {
+        self.dashboard.tab = tab;
+        self
+    }
 }
 
 impl eframe::App for DashboardApp {

@@ -21,6 +21,17 @@ pub struct Cli {
     /// Data dir of a local node: reads its `api-url` and `api-token` files. Default: the platform data dir.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The tab to open on: health, game, resources or alerts.
+    #[arg(long, value_name = "TAB", value_parser = parse_tab)]
+    pub tab: Option<crate::app::Tab>,
+}
+
+/// A tab by its label, case-insensitive.
+fn parse_tab(name: &str) -> Result<crate::app::Tab, String> {
+    crate::app::Tab::ALL.into_iter().find(|tab| tab.label().eq_ignore_ascii_case(name)).ok_or_else(|| {
+        let names: Vec<String> = crate::app::Tab::ALL.iter().map(|t| t.label().to_lowercase()).collect();
+        format!("unknown tab {name:?}; one of {}", names.join(", "))
+    })
 }
 
 /// The platform's default data dir of a BitCraps node, if the platform has one.
@@ -92,7 +103,7 @@ pub fn run(cli: &Cli, env_token: Option<String>) -> anyhow::Result<()> {
         let dir = data_dir(cli)?;
         connection = connection.with_refresh(Box::new(move || from_data_dir(&dir, env_token.clone()).ok()));
     }
-    let app = crate::DashboardApp::new(Some(connection), None);
+    let app = crate::DashboardApp::new(Some(connection), None).with_tab(cli.tab.unwrap_or_default());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("BitCraps · connecting…")

@@ -3,12 +3,16 @@
 //! - `setup`: system packages (apt-get on Debian/Ubuntu), rustup targets, wasm-bindgen-cli.
 //! - `build`: the wasm dashboard, the headless node, the native dashboard and the desktop app.
 //! - `run`: setup, build, then the desktop app (or, with no display, the headless node).
-//! - `test`: everything CI checks: invariants, fmt, clippy, unit/integration tests, browser and desktop end to end.
+//! - `test`: setup, then everything CI checks: invariants, fmt, clippy, unit/integration tests, Windows and macOS
+//!   type checks, browser and desktop end to end.
 //! - `screenshot`: the dashboard under Xvfb, written to target/screenshots/.
+//! - `measure-idle`: idle CPU and RSS of the release binaries.
 
 mod build;
+mod cross;
 mod e2e;
 mod invariants;
+mod measure;
 mod process;
 mod setup;
 
@@ -45,10 +49,14 @@ enum Task {
     Test,
     /// Check the architecture invariants with `cargo tree`.
     Invariants,
+    /// Type-check the cross-platform crates for Windows (MSVC) and macOS (aarch64).
+    CheckCross,
     /// Run only the end-to-end tests (browser and desktop), after building.
     E2e,
     /// Take dashboard screenshots under Xvfb into target/screenshots/.
     Screenshot,
+    /// Idle CPU and RSS of the release binaries, 30 s each (Linux, under Xvfb).
+    MeasureIdle,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -60,13 +68,15 @@ fn main() -> anyhow::Result<()> {
         Task::Run { headless } => run(headless),
         Task::Test => test(),
         Task::Invariants => invariants::check(),
+        Task::CheckCross => cross::check(),
         Task::E2e => {
             build::all(false)?;
             e2e::run_all()
         }
+        Task::MeasureIdle => measure::run(),
         Task::Screenshot => {
             build::all(false)?;
-            e2e::desktop::run()
+            e2e::screenshot::run()
         }
     }
 }
@@ -89,11 +99,13 @@ fn run(headless: bool) -> anyhow::Result<()> {
 
 fn test() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    setup::run()?;
     invariants::check()?;
     process::cargo(&["fmt", "--all", "--check"])?;
     process::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     process::cargo(&["clippy", "-p", "bitcraps-ui", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
     process::cargo(&["test", "--workspace"])?;
+    cross::check()?;
     build::all(false)?;
     e2e::run_all()?;
     println!("xtask test: all checks passed in {:.0} s", started.elapsed().as_secs_f64());

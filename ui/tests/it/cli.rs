@@ -62,3 +62,11 @@ fn data_dir_without_a_node_is_a_clear_error() {
     assert!(err.contains("api-url"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn tab_flag_opens_a_tab_by_label_and_rejects_unknown_ones() {
+    let cli = Cli::try_parse_from(["bitcraps-dashboard", "--tab", "Resources"]).unwrap();
+    assert_eq!(cli.tab, Some(bitcraps_ui::app::Tab::Resources));
+    let error = Cli::try_parse_from(["bitcraps-dashboard", "--tab", "casino"]).unwrap_err().to_string();
+    assert!(error.contains("health, game, resources, alerts"), "{error}");
+}

@@ -41,15 +41,22 @@ pub fn run() -> anyhow::Result<()> {
     println!("e2e desktop: embedded node {node_id} answers at {api_url}");
 
     second_launch(&app_exe, "--open-dashboard", &env)?;
-    let title_pattern = format!("BitCraps · {} · connected", &node_id[..16]);
+    let title = format!("BitCraps · {} · connected", &node_id[..16]);
+    // xdotool's regex misses non-ASCII characters, so search by the ASCII parts and compare the whole title.
+    let ascii_pattern = format!("{}.*connected", &node_id[..16]);
     let window = wait_for("the dashboard window to say connected", Duration::from_secs(90), || {
-        output(Command::new("xdotool").args(["search", "--name", &title_pattern]).env("DISPLAY", &display))
-            .ok()
-            .and_then(|ids| ids.lines().next().map(str::to_owned))
+        let ids = output(Command::new("xdotool").args(["search", "--name", &ascii_pattern]).env("DISPLAY", &display));
+        ids.ok()?
+            .lines()
+            .find(|id| {
+                output(Command::new("xdotool").args(["getwindowname", id]).env("DISPLAY", &display))
+                    .is_ok_and(|name| name.trim() == title)
+            })
+            .map(str::to_owned)
     })?;
-    let children = output(Command::new("pgrep").args(["-P", &app.child.id().to_string(), "bitcraps-dashboa"]))
+    let children = output(Command::new("pgrep").args(["-P", &app.child.id().to_string(), "bitcraps-dash"]))
         .context("the dashboard runs as a child of the desktop app")?;
-    println!("e2e desktop: dashboard pid {} shows window {window} titled {title_pattern:?}", children.trim());
+    println!("e2e desktop: dashboard pid {} shows window {window} titled {title:?}", children.trim());
 
     std::thread::sleep(Duration::from_secs(3)); // a few live samples on the plots
     let path = screenshot_path("desktop-dashboard.png")?;

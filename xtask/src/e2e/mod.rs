@@ -2,10 +2,12 @@
 
 pub mod browser;
 pub mod desktop;
-mod support;
+pub mod screenshot;
+pub mod support;
 
-/// Runs the browser and desktop end-to-end tests (the binaries must be built).
+/// Runs the browser and desktop end-to-end tests and the README screenshot (the binaries must be built).
 pub fn run_all() -> anyhow::Result<()> {
     browser::run()?;
-    desktop::run()
+    desktop::run()?;
+    screenshot::run()
 }

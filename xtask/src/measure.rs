@@ -1,0 +1,124 @@
+//! `cargo xtask measure-idle`: idle CPU and memory of the release binaries, 30 s each, read from /proc (Linux).
+//!
+//! Measures the headless node, the tray app with its embedded node (dashboard closed) and the dashboard window
+//! connected to a node, each under Xvfb where it needs a display. Prints a table for the closing note.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::build::target_dir;
+use crate::e2e::support::{Guard, dbus_session, fresh_dir, read_when_present, xvfb};
+
+const IDLE: Duration = Duration::from_secs(30);
+const WARM_UP: Duration = Duration::from_secs(5);
+
+/// CPU (percent of one core) and memory of one process over the idle window.
+struct Reading {
+    cpu_percent: f64,
+    rss_mib_end: f64,
+    rss_mib_max: f64,
+}
+
+pub fn run() -> anyhow::Result<()> {
+    crate::build::all(true)?;
+    let bin = target_dir()?.join("release");
+    let (_xvfb, display) = xvfb()?;
+    let (_dbus, bus) = dbus_session()?;
+
+    let node_dir = fresh_dir("measure-node")?;
+    let mut node = Guard::spawn(
+        Command::new(bin.join(crate::exe("bitcraps-node")))
+            .arg("--data-dir")
+            .arg(&node_dir)
+            .arg("--config")
+            .arg(node_dir.join("absent.toml"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        "bitcraps-node",
+    )?;
+    let api_url = read_when_present(&node_dir.join("api-url"), Duration::from_secs(20))?;
+    let token = read_when_present(&node_dir.join("api-token"), Duration::from_secs(5))?;
+    let headless = measure(node.child.id())?;
+
+    let mut dashboard = Guard::spawn(
+        Command::new(bin.join(crate::exe("bitcraps-dashboard")))
+            .args(["--connect", &api_url])
+            .env("BITCRAPS_TOKEN", &token)
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        "bitcraps-dashboard",
+    )?;
+    let window = measure(dashboard.child.id())?;
+    dashboard.child.kill()?;
+    node.child.kill()?;
+
+    let home = fresh_dir("measure-desktop")?;
+    let mut app = Guard::spawn(
+        Command::new(bin.join(crate::exe("bitcraps")))
+            .env("DISPLAY", &display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        "bitcraps",
+    )?;
+    read_when_present(&home.join("data").join("bitcraps").join("api-url"), Duration::from_secs(30))?;
+    let tray = measure(app.child.id())?;
+    app.child.kill()?;
+
+    println!("\nIdle for {} s after {} s warm-up (release builds):", IDLE.as_secs(), WARM_UP.as_secs());
+    println!("{:<44} {:>8} {:>12} {:>12}", "process", "CPU %", "RSS end MiB", "RSS max MiB");
+    for (name, r) in [
+        ("bitcraps-node (headless)", &headless),
+        ("bitcraps (tray app + node, dashboard closed)", &tray),
+        ("bitcraps-dashboard (window, connected)", &window),
+    ] {
+        println!("{name:<44} {:>8.2} {:>12.1} {:>12.1}", r.cpu_percent, r.rss_mib_end, r.rss_mib_max);
+    }
+    Ok(())
+}
+
+fn measure(pid: u32) -> anyhow::Result<Reading> {
+    std::thread::sleep(WARM_UP);
+    let proc_dir = Path::new("/proc").join(pid.to_string());
+    let ticks_per_s = 100.0; // USER_HZ on Linux
+    let start_ticks = cpu_ticks(&proc_dir)?;
+    let started = Instant::now();
+    let mut rss_max: f64 = 0.0;
+    while started.elapsed() < IDLE {
+        rss_max = rss_max.max(rss_mib(&proc_dir)?);
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let ticks = cpu_ticks(&proc_dir)? - start_ticks;
+    let cpu_percent = 100.0 * ticks / ticks_per_s / started.elapsed().as_secs_f64();
+    let rss_end = rss_mib(&proc_dir)?;
+    Ok(Reading { cpu_percent, rss_mib_end: rss_end, rss_mib_max: rss_max.max(rss_end) })
+}
+
+/// utime + stime of the process, in clock ticks.
+fn cpu_ticks(proc_dir: &Path) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(proc_dir.join("stat")).context("reading /proc/<pid>/stat")?;
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).context("malformed stat")?;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // After the name: state is field 3, utime field 14, stime field 15 (1-based in proc(5)).
+    let utime: f64 = fields.get(11).context("no utime")?.parse()?;
+    let stime: f64 = fields.get(12).context("no stime")?.parse()?;
+    Ok(utime + stime)
+}
+
+fn rss_mib(proc_dir: &Path) -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string(proc_dir.join("status"))?;
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .context("no VmRSS")?
+        .parse()?;
+    Ok(kib / 1024.0)
+}
