@@ -76,19 +76,24 @@ pub fn spawn(
             let ran = tokio::task::spawn_blocking(move || {
                 let now = now_ms();
                 let mut db = shared.db();
-                if !is_due(now, rolls::last_at_ms(&db)?, last_run_ms, &config) {
-                    return Ok::<_, GameError>(None);
+                let due = rolls::last_at_ms(&db).map(|last_roll| is_due(now, last_roll, last_run_ms, &config));
+                match due {
+                    Ok(true) => (Some(now), run(&mut db, now, &config).map(Some)),
+                    Ok(false) => (None, Ok(None)),
+                    Err(e) => (None, Err(GameError::from(e))),
                 }
-                run(&mut db, now, &config).map(|report| Some((now, report)))
             })
             .await;
             match ran {
-                Ok(Ok(Some((at, report)))) => {
-                    last_run_ms = Some(at);
-                    tracing::info!(?report, "database maintenance done");
+                // A failed run counts as a run too: it is retried after the interval, not every minute.
+                Ok((at, result)) => {
+                    last_run_ms = at.or(last_run_ms);
+                    match result {
+                        Ok(Some(report)) => tracing::info!(?report, "database maintenance done"),
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "database maintenance failed"),
+                    }
                 }
-                Ok(Ok(None)) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "database maintenance failed"),
                 Err(e) => tracing::warn!(error = %e, "database maintenance task failed"),
             }
         }
