@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Health, ResourceSample, Snapshot};
+use crate::{AlertSummary, Health, ResourceSample, Snapshot};
 
 /// One event, numbered in the order the node published it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -27,6 +27,8 @@ pub enum EventKind {
     HealthChanged(Health),
     /// The resource sampler's interval changed.
     SamplerIntervalChanged { interval_ms: u64 },
+    /// An alert changed state (pending, firing, resolved, inactive), severity, acknowledgement or silence.
+    AlertChanged(AlertSummary),
     /// The node is shutting down; the stream ends after this event.
     NodeStopping,
 }

@@ -12,10 +12,12 @@
 //! - `POST /api/v1/commands` with a [`Command`] -> [`CommandResponse`] or [`ApiError`]
 //! - `GET /metrics` (Prometheus text exposition), `GET /healthz` (no auth, no data).
 
+mod alerts;
 mod events;
 mod resources;
 mod snapshot;
 
+pub use alerts::{AlertComparison, AlertHistoryEntry, AlertRule, AlertRuleKind, AlertSeverity, NoDataPolicy};
 pub use events::{ClientMessage, Event, EventKind, ServerMessage};
 pub use resources::ResourceSample;
 pub use snapshot::{AlertSummary, GameSummary, Health, HealthLevel, NodeInfo, Snapshot, TableSummary};
@@ -39,6 +41,12 @@ pub enum Command {
     SetSamplerInterval { interval_ms: u64 },
     /// Stop the node cleanly, as SIGTERM would.
     Shutdown,
+    /// Acknowledge the alert of rule `rule`: no more repeats of its notification until it resolves.
+    AckAlert { rule: String },
+    /// Silence the notifications of rule `rule` for `duration_ms` (0 lifts a silence); state is still tracked.
+    SilenceAlert { rule: String, duration_ms: u64 },
+    /// Add a rule, or replace the rule of the same name (not persisted to the config file).
+    SetAlertRule { rule: AlertRule },
 }
 
 /// The answer to an accepted [`Command`].

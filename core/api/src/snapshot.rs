@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ResourceSample;
+use crate::{AlertHistoryEntry, AlertRule, ResourceSample};
 
 /// The node's state at one instant, as `GET /api/v1/snapshot` returns it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
@@ -15,6 +15,10 @@ pub struct Snapshot {
     pub game: GameSummary,
     /// Alerts currently pending or firing.
     pub alerts: Vec<AlertSummary>,
+    /// The newest alert transitions, newest first.
+    pub alert_history: Vec<AlertHistoryEntry>,
+    /// The alert rules in force.
+    pub alert_rules: Vec<AlertRule>,
     /// Id of the newest event folded into this snapshot; stream with `since=last_event_id` to continue from it.
     pub last_event_id: u64,
 }
@@ -93,4 +97,11 @@ pub struct AlertSummary {
     pub since_ms: u64,
     pub value: f64,
     pub threshold: f64,
+    /// When the alert started firing (0 while pending).
+    pub fired_at_ms: u64,
+    pub acknowledged: bool,
+    /// Notifications are silenced until this Unix time in milliseconds (0: not silenced).
+    pub silenced_until_ms: u64,
+    /// Human text: what is wrong, with value and threshold.
+    pub message: String,
 }

@@ -16,6 +16,30 @@ pub struct Config {
     pub storage: StorageConfig,
     pub log: LogConfig,
     pub games: GamesConfig,
+    pub alerts: AlertsConfig,
+}
+
+/// Alerting: desktop notifications and rules beyond (or replacing) the defaults of `crate::alerts::defaults`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertsConfig {
+    /// Show desktop notifications when alerts fire (and resolve, where the rule asks).
+    pub notifications: bool,
+    /// `[[alerts.rules]]`: a rule named like a default replaces it; any other name adds a rule.
+    pub rules: Vec<bitcraps_api::AlertRule>,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self { notifications: true, rules: Vec::new() }
+    }
+}
+
+impl AlertsConfig {
+    /// The default rules merged with the configured ones, validated.
+    pub fn validated_rules(&self) -> Result<Vec<crate::alerts::rules::Rule>, ConfigError> {
+        Ok(crate::alerts::rules::validate_all(&crate::alerts::defaults::merged(&self.rules))?)
+    }
 }
 
 /// The local control API.
@@ -138,6 +162,8 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("config key `{key}` = {value}: {allowed}")]
     Invalid { key: &'static str, value: String, allowed: String },
+    #[error("config [alerts]: {0}")]
+    AlertRule(#[from] crate::alerts::rules::RuleError),
 }
 
 /// Interval bounds for the sampler, in milliseconds.
@@ -212,6 +238,7 @@ impl Config {
             "an integer from 1 to 365",
         )?;
         self.games.validate()?;
+        self.alerts.validated_rules()?;
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
             return Err(ConfigError::Invalid {
                 key: "log.level",

@@ -3,16 +3,19 @@
 //! Hosts (the headless `bitcraps-node`, the desktop tray app, tests) call [`Node::start`] and keep the returned
 //! [`NodeHandle`]. See ARCHITECTURE.md for the map.
 
+pub mod alerts;
 pub mod api;
 pub mod config;
 pub mod events;
 pub mod games;
+pub mod golden;
 pub mod health;
 pub mod identity;
 pub mod ledger;
 pub mod lock;
 pub mod logging;
 pub mod metrics;
+pub mod metrics_store;
 pub mod node;
 pub mod paths;
 pub mod sampler;

@@ -2,7 +2,7 @@
 
 use std::sync::atomic::AtomicU64;
 
-use bitcraps_api::{HealthLevel, ResourceSample};
+use bitcraps_api::{AlertSeverity, HealthLevel, ResourceSample};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -32,6 +32,8 @@ pub struct Metrics {
     samples: Counter,
     pub events_published: Counter,
     pub api_requests: Family<RequestLabels, Counter>,
+    alerts_firing: Family<RequestLabels, Gauge>,
+    latency: Family<RequestLabels, FloatGauge>,
 }
 
 impl Metrics {
@@ -55,6 +57,8 @@ impl Metrics {
             samples: Counter::default(),
             events_published: Counter::default(),
             api_requests: Family::default(),
+            alerts_firing: Family::default(),
+            latency: Family::default(),
         };
         registry.register(
             "process_cpu_percent",
@@ -114,6 +118,13 @@ impl Metrics {
             "Control API requests by endpoint and status code",
             metrics.api_requests.clone(),
         );
+        registry.register("alerts_firing", "Alerts firing, by severity", metrics.alerts_firing.clone());
+        registry.register_with_unit(
+            "latency",
+            "Golden-signal latency over a 30-60 s sliding window (HDR histogram), by signal and quantile",
+            Unit::Seconds,
+            metrics.latency.clone(),
+        );
         Self { registry, ..metrics }
     }
 
@@ -140,6 +151,32 @@ impl Metrics {
             HealthLevel::Yellow => 1,
             HealthLevel::Red => 2,
         });
+    }
+
+    /// Records how many alerts fire at each severity.
+    pub fn observe_alerts(&self, counts: &[(AlertSeverity, usize)]) {
+        for (severity, count) in counts {
+            self.alerts_firing
+                .get_or_create(&vec![("severity".to_owned(), severity.as_str().to_owned())])
+                .set(i64::try_from(*count).unwrap_or(i64::MAX));
+        }
+    }
+
+    /// Records p50/p95/p99/max of every golden-signal latency window at `now_ms`.
+    pub fn observe_golden(&self, golden: &crate::golden::GoldenSignals, now_ms: u64) {
+        for (signal, window) in
+            [("api", &golden.api), ("db_write", &golden.db_write), ("event_publish", &golden.event_publish)]
+        {
+            let q = window.quantiles(now_ms).unwrap_or_default();
+            for (quantile, ms) in [("0.5", q.p50_ms), ("0.95", q.p95_ms), ("0.99", q.p99_ms), ("1", q.max_ms)] {
+                self.latency
+                    .get_or_create(&vec![
+                        ("signal".to_owned(), signal.to_owned()),
+                        ("quantile".to_owned(), quantile.to_owned()),
+                    ])
+                    .set(ms / 1000.0);
+            }
+        }
     }
 
     /// Counts one API request.

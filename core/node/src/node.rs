@@ -67,6 +67,8 @@ impl Node {
         let api_url = format!("http://{addr}");
         let token = load_or_create_token(&data_dir)?;
         let web_dir = config.api.web_dir.clone().unwrap_or_else(default_web_dir);
+        let alerts =
+            crate::alerts::service::start(&config.alerts, &db, &data_dir, format!("{api_url}/#token={token}"))?;
 
         let shared = Arc::new(Shared::new(SharedParts {
             node_id: identity.node_id(),
@@ -81,6 +83,7 @@ impl Node {
             sample_capacity,
             db,
             history,
+            alerts,
         }));
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let shutdown_tx = Arc::new(shutdown_tx);
@@ -186,6 +189,7 @@ fn spawn_sampler(
     let handle = std::thread::Builder::new().name("resource-sampler".into()).spawn(move || {
         let retention_ms = retention_days * 24 * 3_600_000;
         let mut next_prune_ms = 0;
+        let mut next_downsample_ms = 0;
         loop {
             let interval = Duration::from_millis(shared.sampler_interval_ms.load(Ordering::Relaxed));
             let stop =
@@ -195,6 +199,12 @@ fn spawn_sampler(
             }
             let now = now_ms();
             shared.record_sample(sampler.sample(now, storage::db_size_bytes(&shared.db_path)));
+            if now >= next_downsample_ms {
+                next_downsample_ms = now + crate::metrics_store::MINUTE_MS;
+                if let Err(e) = crate::metrics_store::downsample(&shared.db(), now) {
+                    tracing::warn!(error = %e, "could not downsample resource samples");
+                }
+            }
             if now >= next_prune_ms {
                 next_prune_ms = now + 3_600_000;
                 if let Err(e) = storage::resource_samples::delete_before(&shared.db(), now.saturating_sub(retention_ms))

@@ -8,7 +8,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use bitcraps_api::{EventKind, Health, NodeInfo, ResourceSample, Snapshot};
 use rusqlite::Connection;
 
+use crate::alerts::service::AlertService;
 use crate::events::EventLog;
+use crate::golden::GoldenSignals;
 use crate::metrics::Metrics;
 use crate::storage;
 
@@ -24,6 +26,8 @@ pub struct Shared {
     pub web_dir: PathBuf,
     pub events: EventLog,
     pub metrics: Metrics,
+    pub golden: GoldenSignals,
+    pub alerts: AlertService,
     pub sampler_interval_ms: AtomicU64,
     db: Mutex<Connection>,
     samples: Mutex<SampleRing>,
@@ -51,6 +55,7 @@ pub struct SharedParts {
     pub sample_capacity: usize,
     pub db: Connection,
     pub history: Vec<ResourceSample>,
+    pub alerts: AlertService,
 }
 
 impl Shared {
@@ -67,6 +72,8 @@ impl Shared {
             web_dir: p.web_dir,
             events: EventLog::new(p.event_history),
             metrics: Metrics::new(),
+            golden: GoldenSignals::default(),
+            alerts: p.alerts,
             sampler_interval_ms: AtomicU64::new(p.sampler_interval_ms),
             db: Mutex::new(p.db),
             samples: Mutex::new(SampleRing { samples, capacity: p.sample_capacity }),
@@ -82,17 +89,25 @@ impl Shared {
     /// Publishes an event stamped `at_ms` and counts it.
     pub fn publish(&self, kind: EventKind, at_ms: u64) -> u64 {
         self.metrics.events_published.inc();
-        self.events.publish(kind, at_ms)
+        let started = std::time::Instant::now();
+        let id = self.events.publish(kind, at_ms);
+        self.golden.event_publish.record(at_ms, micros(started), false);
+        id
     }
 
     /// Records a sample: stores it, keeps it in the ring, publishes it and re-assesses health.
     pub fn record_sample(&self, sample: ResourceSample) {
-        if let Err(e) = storage::resource_samples::insert(&self.db(), &sample) {
+        let started = std::time::Instant::now();
+        let stored = storage::resource_samples::insert(&self.db(), &sample);
+        self.golden.db_write.record(sample.at_ms, micros(started), stored.is_err());
+        if let Err(e) = stored {
             tracing::warn!(error = %e, "could not store a resource sample");
         }
         self.metrics.observe_sample(&sample);
-        let health = crate::health::assess(&sample);
+        let mut health = crate::health::assess(&sample);
         let at_ms = sample.at_ms;
+        self.evaluate_alerts(&sample, at_ms);
+        self.alerts.merge_health(&mut health, at_ms);
         {
             // Ring update and publication under one lock: a snapshot sees both or neither.
             let mut ring = lock(&self.samples);
@@ -137,10 +152,16 @@ impl Shared {
             health,
             resources,
             game: Default::default(),
-            alerts: Vec::new(),
+            alerts: self.alerts.active(now_ms),
+            alert_history: self.alerts.history(),
+            alert_rules: self.alerts.rules(),
             last_event_id,
         }
     }
+}
+
+fn micros(since: std::time::Instant) -> u64 {
+    u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -121,6 +121,7 @@ pub fn busy_snapshot() -> Snapshot {
                 since_ms: now_ms - 125_000,
                 value: 86.5,
                 threshold: 80.0,
+                ..AlertSummary::default()
             },
             AlertSummary {
                 alert_id: "alert-2".to_owned(),
@@ -130,6 +131,7 @@ pub fn busy_snapshot() -> Snapshot {
                 since_ms: now_ms - 30_000,
                 value: 1_100_000_000.0,
                 threshold: 1_073_741_824.0,
+                ..AlertSummary::default()
             },
         ],
         last_event_id: 120_417,

@@ -5,10 +5,13 @@
 //! rusqlite than the one that resolves here, so the twenty lines live in [`migrate`].)
 
 pub mod accounts;
+pub mod batch;
+pub mod alert_history;
 pub mod bets;
 pub mod craps_tables;
 pub mod game_archive;
 pub mod ledger_entries;
+pub mod metric_summaries;
 pub mod resource_samples;
 pub mod rolls;
 pub mod seats;
@@ -29,6 +32,8 @@ pub const MIGRATIONS: &[&str] = &[
     bets::MIGRATION_6,
     rolls::MIGRATION_7,
     game_archive::MIGRATION_8,
+    metric_summaries::MIGRATION,
+    alert_history::MIGRATION,
 ];
 
 /// Why the database could not be opened.
@@ -45,6 +50,7 @@ pub fn open(path: &Path, config: &StorageConfig) -> Result<Connection, StorageEr
     let shown = path.display().to_string();
     let sqlite = |source| StorageError::Sqlite { path: shown.clone(), source };
     let mut conn = Connection::open(path).map_err(sqlite)?;
+    conn.set_prepared_statement_cache_capacity(64); // a roll alone uses ~20 statements (the default keeps 16)
     apply_pragmas(&conn, config).map_err(sqlite)?;
     migrate(&mut conn, &shown)?;
     Ok(conn)

@@ -84,3 +84,16 @@ fn to_i64(v: u64) -> i64 {
 fn from_i64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
+
+/// Unix time of the oldest sample held.
+pub fn oldest_ms(conn: &Connection) -> rusqlite::Result<Option<u64>> {
+    let v: Option<i64> = conn.query_row("SELECT MIN(at_ms) FROM resource_samples", [], |row| row.get(0))?;
+    Ok(v.map(from_i64))
+}
+
+/// Every sample with `from_ms <= at_ms < to_ms`, oldest first.
+pub fn between(conn: &Connection, from_ms: u64, to_ms: u64) -> rusqlite::Result<Vec<ResourceSample>> {
+    let mut rows = recent(conn, from_ms, usize::MAX >> 1)?;
+    rows.retain(|s| s.at_ms < to_ms);
+    Ok(rows)
+}

@@ -1,0 +1,14 @@
+//! Alerting: rules ([`rules`], [`defaults`]), the pure engine ([`engine`]) with its bounded series ([`series`]) and
+//! notification throttling ([`throttle`]), grouping into desktop notifications ([`notify`]), and the node-side
+//! glue that feeds the engine every sampler interval ([`service`]).
+
+pub mod defaults;
+pub mod engine;
+pub mod notify;
+pub mod rules;
+pub mod series;
+pub mod service;
+pub mod throttle;
+
+#[cfg(test)]
+mod tests;
