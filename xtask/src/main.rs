@@ -4,7 +4,8 @@
 //! - `build`: the wasm dashboard, the headless node, the native dashboard and the desktop app.
 //! - `run`: setup, build, then the desktop app (or, with no display, the headless node).
 //! - `test`: setup, then everything CI checks: invariants, fmt, clippy, unit/integration tests, Windows and macOS
-//!   type checks, browser and desktop end to end.
+//!   type checks, the journal's tests under Wine (IOCP), browser and desktop end to end.
+//! - `test-windows`: the journal's tests cross-compiled with mingw and run under Wine.
 //! - `screenshot`: the dashboard under Xvfb, written to target/screenshots/.
 //! - `measure-idle`: idle CPU and RSS of the release binaries.
 
@@ -15,6 +16,7 @@ mod invariants;
 mod measure;
 mod process;
 mod setup;
+mod wine;
 
 use clap::{Parser, Subcommand};
 
@@ -47,6 +49,8 @@ enum Task {
     },
     /// Run every check and test (what CI runs).
     Test,
+    /// Cross-compile the journal's tests for x86_64-pc-windows-gnu and run them under Wine (IOCP).
+    TestWindows,
     /// Check the architecture invariants with `cargo tree`.
     Invariants,
     /// Type-check the cross-platform crates for Windows (MSVC) and macOS (aarch64).
@@ -67,6 +71,7 @@ fn main() -> anyhow::Result<()> {
         Task::BuildWeb { release } => build::web(release),
         Task::Run { headless } => run(headless),
         Task::Test => test(),
+        Task::TestWindows => wine::test_windows(),
         Task::Invariants => invariants::check(),
         Task::CheckCross => cross::check(),
         Task::E2e => {
@@ -106,6 +111,7 @@ fn test() -> anyhow::Result<()> {
     process::cargo(&["clippy", "-p", "bitcraps-ui", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
     process::cargo(&["test", "--workspace"])?;
     cross::check()?;
+    wine::test_windows()?;
     build::all(false)?;
     e2e::run_all()?;
     println!("xtask test: all checks passed in {:.0} s", started.elapsed().as_secs_f64());

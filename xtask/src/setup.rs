@@ -8,7 +8,7 @@ use crate::process::{output, run as run_command, workspace_root};
 
 /// Debian/Ubuntu packages: building (Tauri's WebKitGTK, tray, D-Bus), running the dashboard (GL), and testing
 /// (Xvfb, xdotool, a D-Bus daemon, ImageMagick for screenshots, Chromium + driver, promtool, a Vulkan
-/// software renderer for egui_kittest snapshots).
+/// software renderer for egui_kittest snapshots), and Wine + mingw for the journal's Windows tests.
 const APT_PACKAGES: &[&str] = &[
     "pkg-config",
     "build-essential",
@@ -29,6 +29,9 @@ const APT_PACKAGES: &[&str] = &[
     "chromium",
     "chromium-driver",
     "prometheus",
+    "wine",
+    "wine64",
+    "gcc-mingw-w64-x86-64",
 ];
 
 const RUST_TARGETS: &[&str] =

@@ -1,12 +1,34 @@
-//! The conformance suite, run against every backend available on this platform: write and read back,
+//! The conformance suite, run against every backend available on this platform (and the automatic choice,
+//! which must be the platform's native one: io_uring, IOCP, GCD): write and read back,
 //! durability acknowledgement, rotation and retention, concurrent appenders. (Torn writes and corruption are
 //! in `damage`.)
 
 use std::time::{Duration, Instant};
 
-use bitcraps_journal::{GENESIS_HASH, Retention, chain_hash};
+use bitcraps_journal::{BackendChoice, BackendKind, GENESIS_HASH, Retention, chain_hash};
 
 use crate::support::{backends, config, open, payload, replay_all, segment_files};
+
+#[tokio::test]
+async fn auto_takes_the_platform_backend() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = open(config(dir.path(), BackendChoice::Auto));
+    let info = journal.backend().clone();
+    let expected = if cfg!(windows) {
+        BackendKind::Iocp
+    } else if cfg!(target_os = "macos") {
+        BackendKind::Gcd
+    } else if cfg!(target_os = "linux") && std::env::var_os("JOURNAL_TEST_NO_IO_URING").is_none() {
+        BackendKind::IoUring
+    } else {
+        info.kind
+    };
+    assert_eq!(info.kind, expected, "{info}");
+    assert!(!info.reason.is_empty());
+    journal.append(b"hello".to_vec()).await.unwrap();
+    journal.close().await.unwrap();
+    println!("JOURNAL_BACKEND {info}");
+}
 
 #[tokio::test]
 async fn write_and_read_back() {
