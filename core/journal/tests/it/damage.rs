@@ -121,3 +121,25 @@ fn offset_of_record(segment: &[u8], seq: usize) -> usize {
     }
     offset
 }
+
+#[tokio::test]
+async fn an_earlier_segment_cut_short_is_corruption_not_a_torn_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path(), BackendChoice::Std);
+    cfg.segment_bytes = 1024;
+    let journal = open(cfg.clone());
+    for i in 0..60 {
+        journal.append(payload(i)).await.unwrap();
+    }
+    journal.close().await.unwrap();
+    let files = segment_files(dir.path());
+    assert!(files.len() >= 3);
+    let bytes = std::fs::read(&files[0]).unwrap();
+    std::fs::write(&files[0], &bytes[..bytes.len() - 10]).unwrap();
+    let report = bitcraps_journal::verify(dir.path()).unwrap();
+    assert!(report.torn_tail.is_none(), "{report}");
+    assert!(matches!(report.corruption, Some(JournalError::Corrupt { .. })), "{report}");
+    assert!(matches!(Journal::open(cfg), Err(JournalError::Corrupt { .. })));
+    assert_eq!(std::fs::read(&files[0]).unwrap().len(), bytes.len() - 10, "nothing cut or deleted");
+    assert_eq!(segment_files(dir.path()), files);
+}
