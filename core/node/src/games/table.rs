@@ -157,9 +157,7 @@ impl GameTable {
         );
         let tx = conn.transaction()?;
         store::post(&tx, &entries, now_ms)?;
-        for r in &outcome.resolutions {
-            bets::settle(&tx, self.id, outcome.roll_number, r)?;
-        }
+        bets::settle_all(&tx, self.id, outcome.roll_number, &outcome.resolutions)?;
         rolls::insert(&tx, self.id, &outcome, entries.len(), now_ms)?;
         craps_tables::save(&tx, self.id, self.status, &next, now_ms)?;
         tx.commit()?;

@@ -27,7 +27,7 @@ pub use entry::{Entry, Reason, UnknownReason};
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     /// A batch would take a player or escrow account below zero.
-    #[error("account {account} holds {balance}; the movement needs {needed} more than that allows")]
+    #[error("account {account} holds {balance} but the batch takes {needed} from it")]
     Overdraft { account: String, balance: i64, needed: u64 },
     /// A balance would leave the range of a signed 64-bit integer.
     #[error("account {account}: balance out of range")]

@@ -21,9 +21,7 @@ pub fn post(conn: &Connection, entries: &[Entry], at_ms: u64) -> Result<(), Ledg
         let balance = accounts::balance(conn, &account.to_string())?;
         after.push((account.to_string(), apply_change(&account, balance, change)?));
     }
-    for e in entries {
-        ledger_entries::insert(conn, e, at_ms)?;
-    }
+    ledger_entries::insert_all(conn, entries, at_ms)?;
     for (account, balance) in after {
         accounts::set_balance(conn, &account, balance)?;
     }

@@ -4,10 +4,12 @@
 //! `taken_down` (removed by the player) or `refunded` (table aborted).
 
 use bitcraps_rules::{Bet, Outcome, Resolution};
-use rusqlite::{Connection, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
 
 use crate::games::{GameError, TableId};
 use crate::ledger::to_db_amount;
+use crate::storage::batch;
 
 /// Creates the table.
 pub const MIGRATION_6: &str = "
@@ -51,30 +53,45 @@ pub fn insert(conn: &Connection, table: TableId, bet: &Bet, at_ms: u64) -> Resul
     Ok(())
 }
 
-/// Records a bet settled by roll `roll`.
-pub fn settle(conn: &Connection, table: TableId, roll: u64, r: &Resolution) -> Result<(), GameError> {
-    let status = match r.outcome {
-        Outcome::Win => "win",
-        Outcome::Lose => "lose",
-        Outcome::Push => "push",
-    };
-    let s = &r.settlement;
-    let changed = conn
-        .prepare_cached(
-            "UPDATE bets SET status = ?3, settled_roll = ?4, returned = ?5, lost = ?6, winnings = ?7, commission = ?8
-             WHERE table_id = ?1 AND bet_id = ?2 AND status = 'open'",
-        )?
-        .execute(params![
-            table.0,
-            to_db_amount(r.bet_id.0)?,
-            status,
-            to_db_amount(roll)?,
-            to_db_amount(s.returned)?,
-            to_db_amount(s.lost)?,
-            to_db_amount(s.winnings)?,
-            to_db_amount(s.commission)?,
-        ])?;
-    expect_one(changed, table, r.bet_id.0)
+/// Records the bets settled by roll `roll`, several per statement; each must be open.
+pub fn settle_all(conn: &Connection, table: TableId, roll: u64, resolutions: &[Resolution]) -> Result<(), GameError> {
+    let roll = to_db_amount(roll)?;
+    let mut rest = resolutions;
+    for size in batch::chunks(resolutions.len()) {
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        let mut values = Vec::with_capacity(size * 6);
+        for r in chunk {
+            let status = match r.outcome {
+                Outcome::Win => "win",
+                Outcome::Lose => "lose",
+                Outcome::Push => "push",
+            };
+            let s = &r.settlement;
+            values.extend([
+                Value::Integer(to_db_amount(r.bet_id.0)?),
+                Value::Text(status.to_owned()),
+                Value::Integer(to_db_amount(s.returned)?),
+                Value::Integer(to_db_amount(s.lost)?),
+                Value::Integer(to_db_amount(s.winnings)?),
+                Value::Integer(to_db_amount(s.commission)?),
+            ]);
+        }
+        values.extend([Value::Integer(table.0), Value::Integer(roll)]);
+        let (t, n) = (size * 6 + 1, size * 6 + 2);
+        let sql = format!(
+            "UPDATE bets SET status = v.column2, settled_roll = ?{n}, returned = v.column3, lost = v.column4,
+                             winnings = v.column5, commission = v.column6
+             FROM (VALUES {}) AS v
+             WHERE bets.table_id = ?{t} AND bets.bet_id = v.column1 AND bets.status = 'open'",
+            batch::placeholders(size, 6)
+        );
+        let changed = conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        if changed != size {
+            return Err(GameError::Inconsistent(format!("table {table}: {size} bets to settle, {changed} were open")));
+        }
+    }
+    Ok(())
 }
 
 /// Marks an open bet taken down.

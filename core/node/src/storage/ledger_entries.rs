@@ -2,9 +2,11 @@
 //! the table, the roll and the bet. Rows are never updated; they outlive archived games (they are the money's
 //! record, and the start-up check re-adds them).
 
-use rusqlite::{Connection, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
 
 use crate::ledger::{Entry, LedgerError, to_db_amount};
+use crate::storage::batch;
 
 /// Creates the table.
 pub const MIGRATION_3: &str = "
@@ -23,24 +25,33 @@ CREATE TABLE ledger_entries (
 CREATE INDEX ledger_entries_table_roll ON ledger_entries (table_id, roll_number);
 ";
 
-/// Appends one entry.
-pub fn insert(conn: &Connection, e: &Entry, at_ms: u64) -> Result<(), LedgerError> {
-    let roll = e.roll.map(to_db_amount).transpose()?;
-    let bet = e.bet.map(|b| to_db_amount(b.0)).transpose()?;
-    conn.prepare_cached(
-        "INSERT INTO ledger_entries (at_ms, debit, credit, amount, reason, table_id, roll_number, bet_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        to_db_amount(at_ms)?,
-        e.debit.to_string(),
-        e.credit.to_string(),
-        to_db_amount(e.amount)?,
-        e.reason.as_str(),
-        e.table.map(|t| t.0),
-        roll,
-        bet,
-    ])?;
+/// Appends entries, several rows per statement.
+pub fn insert_all(conn: &Connection, entries: &[Entry], at_ms: u64) -> Result<(), LedgerError> {
+    let at = to_db_amount(at_ms)?;
+    let mut rest = entries;
+    for size in batch::chunks(entries.len()) {
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        let mut values = Vec::with_capacity(size * 8);
+        for e in chunk {
+            let opt = |v: Option<u64>| v.map(to_db_amount).transpose().map(|v| v.map_or(Value::Null, Value::Integer));
+            values.extend([
+                Value::Integer(at),
+                Value::Text(e.debit.to_string()),
+                Value::Text(e.credit.to_string()),
+                Value::Integer(to_db_amount(e.amount)?),
+                Value::Text(e.reason.as_str().to_owned()),
+                e.table.map_or(Value::Null, |t| Value::Integer(t.0)),
+                opt(e.roll)?,
+                opt(e.bet.map(|b| b.0))?,
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO ledger_entries (at_ms, debit, credit, amount, reason, table_id, roll_number, bet_id) VALUES {}",
+            batch::placeholders(size, 8)
+        );
+        conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    }
     Ok(())
 }
 

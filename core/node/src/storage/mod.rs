@@ -5,8 +5,8 @@
 //! rusqlite than the one that resolves here, so the twenty lines live in [`migrate`].)
 
 pub mod accounts;
-pub mod batch;
 pub mod alert_history;
+pub mod batch;
 pub mod bets;
 pub mod craps_tables;
 pub mod game_archive;
