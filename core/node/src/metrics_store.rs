@@ -53,15 +53,29 @@ pub struct Point {
     pub p95: f64,
 }
 
-/// Summarizes the complete minutes before `now_ms` that have no summary yet (at most [`MAX_MINUTES_PER_RUN`]),
-/// then prunes raw rows older than 7 days and summaries older than 30. Returns the minutes written.
-pub fn downsample(conn: &Connection, now_ms: u64) -> rusqlite::Result<usize> {
-    let end_of_complete = now_ms - now_ms % MINUTE_MS;
-    let start = match metric_summaries::last_minute(conn)? {
-        Some(last) => last + MINUTE_MS,
-        None => resource_samples::oldest_ms(conn)?.map_or(end_of_complete, |t| t - t % MINUTE_MS),
+/// How long each resolution is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub raw_ms: u64,
+    pub summary_ms: u64,
+}
+
+impl Default for Retention {
+    /// The runbook's: raw 7 days, summaries 30 days.
+    fn default() -> Self {
+        Self { raw_ms: RAW_RETENTION_MS, summary_ms: SUMMARY_RETENTION_MS }
     }
-    .max(end_of_complete.saturating_sub(RAW_RETENTION_MS));
+}
+
+/// Summarizes the complete minutes before `now_ms` that have no summary yet (at most [`MAX_MINUTES_PER_RUN`] of
+/// them, starting at the first minute with data), then prunes what is older than `retention`. Returns the minutes
+/// written: call again while it returns more than zero to catch up.
+pub fn downsample(conn: &Connection, now_ms: u64, retention: Retention) -> rusqlite::Result<usize> {
+    let raw_retention_ms = retention.raw_ms;
+    let end_of_complete = now_ms - now_ms % MINUTE_MS;
+    let after = metric_summaries::last_minute(conn)?.map_or(0, |last| last + MINUTE_MS);
+    let after = after.max(end_of_complete.saturating_sub(raw_retention_ms.max(MINUTE_MS)));
+    let start = resource_samples::oldest_since(conn, after)?.map_or(end_of_complete, |t| t - t % MINUTE_MS);
     let end = end_of_complete.min(start + MAX_MINUTES_PER_RUN * MINUTE_MS);
     let tx = conn.unchecked_transaction()?;
     let mut written = 0;
@@ -81,8 +95,8 @@ pub fn downsample(conn: &Connection, now_ms: u64) -> rusqlite::Result<usize> {
             i = j;
         }
     }
-    resource_samples::delete_before(&tx, now_ms.saturating_sub(RAW_RETENTION_MS))?;
-    metric_summaries::delete_before(&tx, now_ms.saturating_sub(SUMMARY_RETENTION_MS))?;
+    resource_samples::delete_before(&tx, now_ms.saturating_sub(raw_retention_ms))?;
+    metric_summaries::delete_before(&tx, now_ms.saturating_sub(retention.summary_ms))?;
     tx.commit()?;
     Ok(written)
 }

@@ -201,7 +201,11 @@ fn spawn_sampler(
             shared.record_sample(sampler.sample(now, storage::db_size_bytes(&shared.db_path)));
             if now >= next_downsample_ms {
                 next_downsample_ms = now + crate::metrics_store::MINUTE_MS;
-                if let Err(e) = crate::metrics_store::downsample(&shared.db(), now) {
+                if let Err(e) = crate::metrics_store::downsample(
+                    &shared.db(),
+                    now,
+                    crate::metrics_store::Retention { raw_ms: retention_ms, ..Default::default() },
+                ) {
                     tracing::warn!(error = %e, "could not downsample resource samples");
                 }
             }

@@ -52,24 +52,34 @@ pub fn recent(conn: &Connection, since_ms: u64, limit: usize) -> rusqlite::Resul
         "SELECT * FROM (SELECT * FROM resource_samples WHERE at_ms >= ?1 ORDER BY at_ms DESC LIMIT ?2)
          ORDER BY at_ms ASC",
     )?;
-    let rows = stmt.query_map(params![to_i64(since_ms), i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
-        Ok(ResourceSample {
-            at_ms: from_i64(row.get(0)?),
-            process_cpu_percent: row.get(1)?,
-            rss_bytes: from_i64(row.get(2)?),
-            threads: row.get(3)?,
-            open_fds: row.get(4)?,
-            disk_read_bytes_per_s: row.get(5)?,
-            disk_write_bytes_per_s: row.get(6)?,
-            net_rx_bytes_per_s: row.get(7)?,
-            net_tx_bytes_per_s: row.get(8)?,
-            system_cpu_percent: row.get(9)?,
-            system_memory_used_bytes: from_i64(row.get(10)?),
-            system_memory_total_bytes: from_i64(row.get(11)?),
-            db_size_bytes: from_i64(row.get(12)?),
-        })
-    })?;
+    let rows = stmt.query_map(params![to_i64(since_ms), i64::try_from(limit).unwrap_or(i64::MAX)], from_row)?;
     rows.collect()
+}
+
+/// Every sample with `from_ms <= at_ms < to_ms`, oldest first.
+pub fn between(conn: &Connection, from_ms: u64, to_ms: u64) -> rusqlite::Result<Vec<ResourceSample>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT * FROM resource_samples WHERE at_ms >= ?1 AND at_ms < ?2 ORDER BY at_ms ASC")?;
+    let rows = stmt.query_map(params![to_i64(from_ms), to_i64(to_ms)], from_row)?;
+    rows.collect()
+}
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ResourceSample> {
+    Ok(ResourceSample {
+        at_ms: from_i64(row.get(0)?),
+        process_cpu_percent: row.get(1)?,
+        rss_bytes: from_i64(row.get(2)?),
+        threads: row.get(3)?,
+        open_fds: row.get(4)?,
+        disk_read_bytes_per_s: row.get(5)?,
+        disk_write_bytes_per_s: row.get(6)?,
+        net_rx_bytes_per_s: row.get(7)?,
+        net_tx_bytes_per_s: row.get(8)?,
+        system_cpu_percent: row.get(9)?,
+        system_memory_used_bytes: from_i64(row.get(10)?),
+        system_memory_total_bytes: from_i64(row.get(11)?),
+        db_size_bytes: from_i64(row.get(12)?),
+    })
 }
 
 /// Deletes samples older than `before_ms`; returns how many went.
@@ -85,15 +95,12 @@ fn from_i64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-/// Unix time of the oldest sample held.
-pub fn oldest_ms(conn: &Connection) -> rusqlite::Result<Option<u64>> {
-    let v: Option<i64> = conn.query_row("SELECT MIN(at_ms) FROM resource_samples", [], |row| row.get(0))?;
+/// Unix time of the oldest sample taken at or after `since_ms`.
+pub fn oldest_since(conn: &Connection, since_ms: u64) -> rusqlite::Result<Option<u64>> {
+    let v: Option<i64> = conn.query_row(
+        "SELECT MIN(at_ms) FROM resource_samples WHERE at_ms >= ?1",
+        params![to_i64(since_ms)],
+        |row| row.get(0),
+    )?;
     Ok(v.map(from_i64))
-}
-
-/// Every sample with `from_ms <= at_ms < to_ms`, oldest first.
-pub fn between(conn: &Connection, from_ms: u64, to_ms: u64) -> rusqlite::Result<Vec<ResourceSample>> {
-    let mut rows = recent(conn, from_ms, usize::MAX >> 1)?;
-    rows.retain(|s| s.at_ms < to_ms);
-    Ok(rows)
 }

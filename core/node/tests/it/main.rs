@@ -2,6 +2,7 @@
 // Tests fail loudly on any unexpected error; unwrap/expect are the point there.
 #![allow(clippy::unwrap_used)]
 
+mod alerts;
 mod api;
 mod bad_input;
 mod cli;
