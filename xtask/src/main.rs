@@ -57,6 +57,8 @@ enum Task {
     CheckCross,
     /// Run only the end-to-end tests (browser and desktop), after building.
     E2e,
+    /// Run only the desktop-notification end-to-end test (dunst under Xvfb), after building bitcraps-node.
+    E2eNotifications,
     /// Take dashboard screenshots under Xvfb into target/screenshots/.
     Screenshot,
     /// Idle CPU and RSS of the release binaries, 30 s each (Linux, under Xvfb).
@@ -77,6 +79,10 @@ fn main() -> anyhow::Result<()> {
         Task::E2e => {
             build::all(false)?;
             e2e::run_all()
+        }
+        Task::E2eNotifications => {
+            process::cargo(&["build", "-p", "bitcraps-node", "--bin", "bitcraps-node"])?;
+            e2e::notifications::run()
         }
         Task::MeasureIdle => measure::run(),
         Task::Screenshot => {

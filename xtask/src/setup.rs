@@ -25,6 +25,7 @@ const APT_PACKAGES: &[&str] = &[
     "xvfb",
     "xdotool",
     "dbus",
+    "dunst",
     "imagemagick",
     "chromium",
     "chromium-driver",

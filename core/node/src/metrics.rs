@@ -121,7 +121,7 @@ impl Metrics {
         registry.register("alerts_firing", "Alerts firing, by severity", metrics.alerts_firing.clone());
         registry.register_with_unit(
             "latency",
-            "Golden-signal latency over a 30-60 s sliding window (HDR histogram), by signal and quantile",
+            "Golden-signal latency over a 30-60 s sliding window (HDR histogram), by signal and percentile (a gauge: `quantile` is reserved for summaries)",
             Unit::Seconds,
             metrics.latency.clone(),
         );
@@ -168,11 +168,11 @@ impl Metrics {
             [("api", &golden.api), ("db_write", &golden.db_write), ("event_publish", &golden.event_publish)]
         {
             let q = window.quantiles(now_ms).unwrap_or_default();
-            for (quantile, ms) in [("0.5", q.p50_ms), ("0.95", q.p95_ms), ("0.99", q.p99_ms), ("1", q.max_ms)] {
+            for (quantile, ms) in [("p50", q.p50_ms), ("p95", q.p95_ms), ("p99", q.p99_ms), ("max", q.max_ms)] {
                 self.latency
                     .get_or_create(&vec![
                         ("signal".to_owned(), signal.to_owned()),
-                        ("quantile".to_owned(), quantile.to_owned()),
+                        ("percentile".to_owned(), quantile.to_owned()),
                     ])
                     .set(ms / 1000.0);
             }

@@ -2,12 +2,14 @@
 
 pub mod browser;
 pub mod desktop;
+pub mod notifications;
 pub mod screenshot;
 pub mod support;
 
-/// Runs the browser and desktop end-to-end tests and the README screenshot (the binaries must be built).
+/// Runs the browser, desktop and notification end-to-end tests and the README screenshot (the binaries must be built).
 pub fn run_all() -> anyhow::Result<()> {
     browser::run()?;
     desktop::run()?;
+    notifications::run()?;
     screenshot::run()
 }

@@ -7,6 +7,7 @@
 mod auth;
 mod commands;
 mod events_ws;
+mod latency;
 mod web;
 
 use std::sync::Arc;
@@ -41,7 +42,9 @@ pub fn router(state: ApiState) -> Router {
         // The events socket authenticates itself (header or first message).
         .route(&format!("{API_PREFIX}/events"), get(events_ws::upgrade))
         .route("/healthz", get(|| async { "ok\n" }));
-    web::mount(router, &state.shared.web_dir).with_state(state)
+    web::mount(router, &state.shared.web_dir)
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), latency::record))
+        .with_state(state)
 }
 
 /// Serves `router` on `listener` until `shutdown` turns true.

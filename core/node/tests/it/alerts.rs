@@ -63,7 +63,7 @@ async fn a_lowered_threshold_fires_everywhere_and_the_api_controls_it() {
 
     let (_, metrics) = get(format!("{}/metrics", node.api_url()), Some(node.token().to_owned())).await;
     assert!(metrics.contains("bitcraps_alerts_firing{severity=\"warning\"} 1"), "{metrics}");
-    assert!(metrics.contains("bitcraps_latency_seconds{signal=\"db_write\",quantile=\"0.95\"}"), "{metrics}");
+    assert!(metrics.contains("bitcraps_latency_seconds{signal=\"db_write\",percentile=\"p95\"}"), "{metrics}");
 
     let url = format!("{}/api/v1/commands", node.api_url());
     let token = node.token().to_owned();
