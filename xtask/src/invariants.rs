@@ -15,6 +15,7 @@ const RULES: &[(&str, &str, &[&str], &str)] = &[
     ),
     ("bitcraps-rules", "wasm32-unknown-unknown", &["tokio", "rusqlite", "egui"], "the rules engine is pure"),
     ("bitcraps-node", "", &["egui", "eframe", "egui_plot", "tauri", "wry", "tao"], "core depends on no GUI crate"),
+    ("bitcraps-journal", "", &["egui", "eframe", "egui_plot", "tauri", "wry", "tao"], "core depends on no GUI crate"),
     (
         "bitcraps-ui",
         "",

@@ -137,7 +137,12 @@ pub(crate) fn start(choice: BackendChoice) -> Result<(Box<dyn SegmentIo>, Backen
         BackendChoice::Std => Ok(std_backend("configured: std".to_owned())),
         BackendChoice::Auto => Ok(auto().unwrap_or_else(std_backend)),
         #[cfg(any(target_os = "linux", windows))]
-        BackendChoice::Compio => compio::start(false).map_err(|e| JournalError::Backend(format!("compio: {e}"))),
+        BackendChoice::Compio => match compio::start(false) {
+            Ok((io, info)) => {
+                Ok((io, BackendInfo { reason: info.reason.replacen("auto", "configured compio", 1), ..info }))
+            }
+            Err(e) => Err(JournalError::Backend(format!("compio: {e}"))),
+        },
         #[cfg(target_os = "linux")]
         BackendChoice::CompioPoll => {
             compio::start(true).map_err(|e| JournalError::Backend(format!("compio polling: {e}")))

@@ -18,8 +18,10 @@ async fn auto_takes_the_platform_backend() {
         BackendKind::Iocp
     } else if cfg!(target_os = "macos") {
         BackendKind::Gcd
-    } else if cfg!(target_os = "linux") && std::env::var_os("JOURNAL_TEST_NO_IO_URING").is_none() {
+    } else if crate::support::io_uring_works() {
         BackendKind::IoUring
+    } else if cfg!(target_os = "linux") {
+        BackendKind::Polling
     } else {
         info.kind
     };

@@ -31,8 +31,11 @@ pub fn open(config: JournalConfig) -> Journal {
         BackendChoice::CompioPoll => BackendKind::Polling,
         BackendChoice::Gcd => BackendKind::Gcd,
         BackendChoice::Compio if cfg!(windows) => BackendKind::Iocp,
-        BackendChoice::Compio if std::env::var_os("JOURNAL_TEST_NO_IO_URING").is_some() => BackendKind::Polling,
-        BackendChoice::Compio => BackendKind::IoUring,
+        BackendChoice::Compio if io_uring_works() => BackendKind::IoUring,
+        BackendChoice::Compio => {
+            assert!(info.reason.contains("io_uring unavailable"), "{info}");
+            BackendKind::Polling
+        }
         BackendChoice::Auto => info.kind,
     };
     assert_eq!(info.kind, expected, "backend for {backend:?}: {info}");
@@ -54,4 +57,13 @@ pub fn segment_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     files
+}
+
+/// Whether this host lets a process set up an io_uring (containers often block it with seccomp); compio must
+/// pick io_uring exactly when it does.
+pub fn io_uring_works() -> bool {
+    #[cfg(target_os = "linux")]
+    return io_uring::IoUring::new(2).is_ok();
+    #[cfg(not(target_os = "linux"))]
+    false
 }
