@@ -69,7 +69,7 @@ impl Dashboard {
             Tab::Health => health::show(ui, &self.state),
             Tab::Game => game::show(ui, &self.state),
             Tab::Resources => resources::show(ui, &self.state),
-            Tab::Alerts => alerts::show(ui, &self.state),
+            Tab::Alerts => alerts::show(ui, &mut self.state),
         });
     }
 }

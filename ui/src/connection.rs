@@ -142,6 +142,7 @@ impl Connection {
     pub fn poll_at(&mut self, ctx: &egui::Context, now: f64, state: &mut DashboardState) {
         self.drain(now, state);
         if self.socket.is_some() {
+            self.send_outbox(state);
             return;
         }
         match self.retry_at {
@@ -210,6 +211,20 @@ impl Connection {
                 state.connection = ConnectionStatus::Open;
             }
             Err(err) => state.last_error = Some(format!("could not encode the auth message: {err}")),
+        }
+    }
+
+    /// Sends the commands the views queued, once the socket is open and authenticated.
+    fn send_outbox(&mut self, state: &mut DashboardState) {
+        let Some(socket) = self.socket.as_mut() else { return };
+        if state.connection != ConnectionStatus::Open {
+            return;
+        }
+        for command in state.outbox.drain(..) {
+            match serde_json::to_string(&ClientMessage::Command { command }) {
+                Ok(json) => socket.sender.send(WsMessage::Text(json)),
+                Err(err) => state.command_result = Some((false, format!("could not encode the command: {err}"))),
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use bitcraps_api::{EventKind, ResourceSample, ServerMessage, Snapshot};
+use bitcraps_api::{AlertHistoryEntry, AlertSummary, Command, EventKind, ResourceSample, ServerMessage, Snapshot};
 
 use crate::format;
 
@@ -55,6 +55,10 @@ pub struct DashboardState {
     pub last_error: Option<String>,
     /// The node announced that it is shutting down.
     pub node_stopping: bool,
+    /// Commands the views asked for, sent by the connection on its next poll.
+    pub outbox: Vec<Command>,
+    /// The node's answer to the last command: (ok, text).
+    pub command_result: Option<(bool, String)>,
 }
 
 impl DashboardState {
@@ -67,6 +71,8 @@ impl DashboardState {
             connection: ConnectionStatus::Connecting,
             last_error: None,
             node_stopping: false,
+            outbox: Vec::new(),
+            command_result: None,
         }
     }
 
@@ -112,11 +118,16 @@ impl DashboardState {
                         snapshot.node.sampler_interval_ms = interval_ms
                     }
                     EventKind::NodeStopping => self.node_stopping = true,
+                    EventKind::AlertChanged(alert) => apply_alert(snapshot, alert, event.at_ms),
                 }
                 Applied::Updated
             }
             ServerMessage::Error { code, message } => {
                 self.last_error = Some(format!("{message} ({code})"));
+                Applied::Updated
+            }
+            ServerMessage::CommandResult { ok, code, message } => {
+                self.command_result = Some((ok, if ok { message } else { format!("{message} ({code})") }));
                 Applied::Updated
             }
         }
@@ -188,5 +199,29 @@ impl DashboardState {
             ConnectionStatus::Disconnected { reason } => format!("reconnecting (last error: {reason})"),
             ConnectionStatus::Idle => "not connecting".to_owned(),
         }
+    }
+}
+
+/// Alert history entries the dashboard keeps.
+pub const ALERT_HISTORY: usize = 100;
+
+/// Folds an alert change into the snapshot: the active list and, for firing and resolved, the history.
+fn apply_alert(snapshot: &mut Snapshot, alert: AlertSummary, at_ms: u64) {
+    let was_firing = snapshot.alerts.iter().any(|a| a.rule == alert.rule && a.state == "firing");
+    if (alert.state == "firing" && !was_firing) || alert.state == "resolved" {
+        let entry = AlertHistoryEntry {
+            at_ms,
+            rule: alert.rule.clone(),
+            severity: alert.severity.clone(),
+            event: alert.state.clone(),
+            value: alert.value,
+            threshold: alert.threshold,
+        };
+        snapshot.alert_history.insert(0, entry);
+        snapshot.alert_history.truncate(ALERT_HISTORY);
+    }
+    snapshot.alerts.retain(|a| a.rule != alert.rule);
+    if alert.state == "pending" || alert.state == "firing" {
+        snapshot.alerts.push(alert);
     }
 }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AlertSummary, Health, ResourceSample, Snapshot};
+use crate::{AlertSummary, Command, Health, ResourceSample, Snapshot};
 
 /// One event, numbered in the order the node published it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -45,6 +45,8 @@ pub enum ServerMessage {
     Event { event: Event },
     /// The connection is refused or ends because of an error.
     Error { code: String, message: String },
+    /// The answer to a [`ClientMessage::Command`]: `ok`, or the refusal's `code` and `message`.
+    CommandResult { ok: bool, code: String, message: String },
 }
 
 /// A message from the client on the events WebSocket.
@@ -53,4 +55,6 @@ pub enum ServerMessage {
 pub enum ClientMessage {
     /// Authenticate a connection opened without an `Authorization` header (browsers cannot set one).
     Auth { token: String },
+    /// Carry out a command, as `POST /api/v1/commands` would; answered with [`ServerMessage::CommandResult`].
+    Command { command: Command },
 }

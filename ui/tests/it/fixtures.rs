@@ -79,6 +79,7 @@ pub fn quiet_snapshot() -> Snapshot {
         game: GameSummary::default(),
         alerts: Vec::new(),
         last_event_id: 7342,
+        ..Snapshot::default()
     }
 }
 
@@ -135,6 +136,7 @@ pub fn busy_snapshot() -> Snapshot {
             },
         ],
         last_event_id: 120_417,
+        ..Snapshot::default()
     }
 }
 

@@ -15,7 +15,15 @@ use crate::alerts::service::CommandError;
 use crate::config::validate_sampler_interval;
 use crate::state::now_ms;
 
-/// Validates and carries out one command.
+/// A refused command: the HTTP status, a stable code and a human message.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// `POST /api/v1/commands`: parses, then [`execute`]s.
 pub async fn handle(State(state): State<ApiState>, body: Result<Json<Command>, JsonRejection>) -> Response {
     let metrics = &state.shared.metrics;
     let command = match body {
@@ -25,47 +33,63 @@ pub async fn handle(State(state): State<ApiState>, body: Result<Json<Command>, J
             return error(StatusCode::BAD_REQUEST, "bad_command", &rejection.body_text());
         }
     };
-    let message = match command {
+    match execute(&state, command) {
+        Ok(message) => {
+            metrics.count_request("commands", 200);
+            Json(CommandResponse { message }).into_response()
+        }
+        Err(refusal) => {
+            metrics.count_request("commands", refusal.status.as_u16());
+            error(refusal.status, refusal.code, &refusal.message)
+        }
+    }
+}
+
+/// Validates and carries out one command (from HTTP or the events socket).
+pub fn execute(state: &ApiState, command: Command) -> Result<String, Refusal> {
+    Ok(match command {
         Command::SetSamplerInterval { interval_ms } => {
             if let Err(e) = validate_sampler_interval(interval_ms) {
-                metrics.count_request("commands", 422);
-                return error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", &e.to_string());
+                return Err(Refusal {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    code: "invalid_value",
+                    message: e.to_string(),
+                });
             }
             state.shared.sampler_interval_ms.store(interval_ms, Ordering::Relaxed);
             state.shared.publish(EventKind::SamplerIntervalChanged { interval_ms }, now_ms());
             format!("sampler interval set to {interval_ms} ms")
         }
-        Command::AckAlert { rule } => match state.shared.ack_alert(&rule, now_ms()) {
-            Ok(()) => format!("alert `{rule}` acknowledged"),
-            Err(e) => return alert_error(metrics, &e),
-        },
-        Command::SilenceAlert { rule, duration_ms } => match state.shared.silence_alert(&rule, duration_ms, now_ms()) {
-            Ok(()) if duration_ms == 0 => format!("alert `{rule}` no longer silenced"),
-            Ok(()) => format!("alert `{rule}` silenced for {} s", duration_ms / 1000),
-            Err(e) => return alert_error(metrics, &e),
-        },
-        Command::SetAlertRule { rule } => match state.shared.set_alert_rule(&rule) {
-            Ok(()) => format!("alert rule `{}` set", rule.name),
-            Err(e) => return alert_error(metrics, &e),
-        },
+        Command::AckAlert { rule } => {
+            state.shared.ack_alert(&rule, now_ms()).map_err(alert_refusal)?;
+            format!("alert `{rule}` acknowledged")
+        }
+        Command::SilenceAlert { rule, duration_ms } => {
+            state.shared.silence_alert(&rule, duration_ms, now_ms()).map_err(alert_refusal)?;
+            if duration_ms == 0 {
+                format!("alert `{rule}` no longer silenced")
+            } else {
+                format!("alert `{rule}` silenced for {} s", duration_ms / 1000)
+            }
+        }
+        Command::SetAlertRule { rule } => {
+            state.shared.set_alert_rule(&rule).map_err(alert_refusal)?;
+            format!("alert rule `{}` set", rule.name)
+        }
         Command::Shutdown => {
             tracing::info!("shutdown requested through the control API");
             state.request_shutdown.send_replace(true);
             "node is shutting down".to_owned()
         }
-    };
-    metrics.count_request("commands", 200);
-    Json(CommandResponse { message }).into_response()
+    })
 }
 
-/// The `{code, message}` answer to a refused alert command.
-fn alert_error(metrics: &crate::metrics::Metrics, e: &CommandError) -> Response {
-    let (status, code) = match e {
+fn alert_refusal(e: CommandError) -> Refusal {
+    let (status, code) = match &e {
         CommandError::Control(ControlError::UnknownRule(_)) => (StatusCode::NOT_FOUND, "unknown_rule"),
         CommandError::Control(ControlError::NotActive(_)) => (StatusCode::CONFLICT, "alert_not_active"),
         CommandError::Control(ControlError::SilenceTooLong(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value"),
         CommandError::Rule(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rule"),
     };
-    metrics.count_request("commands", status.as_u16());
-    error(status, code, &e.to_string())
+    Refusal { status, code, message: e.to_string() }
 }

@@ -101,8 +101,9 @@ async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authent
                 Err(RecvError::Closed) => break,
             },
             incoming = socket.next() => match incoming {
-                // Clients have nothing to say after authenticating; pings are answered by axum.
+                // After authenticating, clients may send commands; pings are answered by axum.
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
+                Some(Ok(Message::Text(body))) => socket.send(text(&command_result(&state, body.as_str()))?).await?,
                 Some(Ok(_)) => {}
             },
             () = stopped(&mut shutdown) => {
@@ -136,6 +137,25 @@ async fn authenticate_first_message(socket: &mut WebSocket, token: &str) -> bool
         return false;
     };
     matches!(serde_json::from_str(body.as_str()), Ok(ClientMessage::Auth { token: presented }) if token_matches(token, &presented))
+}
+
+/// Carries out a [`ClientMessage::Command`] and words the answer.
+fn command_result(state: &ApiState, body: &str) -> ServerMessage {
+    let answer = match serde_json::from_str::<ClientMessage>(body) {
+        Ok(ClientMessage::Command { command }) => super::commands::execute(state, command),
+        Ok(ClientMessage::Auth { .. }) => Ok("already authenticated".to_owned()),
+        Err(e) => Err(super::commands::Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: "bad_command",
+            message: e.to_string(),
+        }),
+    };
+    let status = answer.as_ref().map_or_else(|r| r.status.as_u16(), |_| 200);
+    state.shared.metrics.count_request("commands", status);
+    match answer {
+        Ok(message) => ServerMessage::CommandResult { ok: true, code: String::new(), message },
+        Err(r) => ServerMessage::CommandResult { ok: false, code: r.code.to_owned(), message: r.message },
+    }
 }
 
 fn event_message(event: Event) -> serde_json::Result<Message> {

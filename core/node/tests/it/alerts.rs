@@ -180,3 +180,35 @@ fn retention_and_downsampling_with_an_injected_clock() {
     assert!(metrics_store::range(&db, "nope", 0, now, 60_000).is_err());
     assert!(metrics_store::range(&db, "process_rss_bytes", 0, now, 10).is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_over_the_event_socket_are_answered() {
+    use bitcraps_api::ServerMessage;
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path(), |c| c.alerts.notifications = false).await;
+    let mut socket = crate::support::events(&node, None, node.token()).await;
+    let _snapshot = crate::support::next_message(&mut socket).await;
+    let mut answer = None;
+    for command in [
+        r#"{"type":"command","command":{"type":"silence_alert","rule":"cpu_peak","duration_ms":60000}}"#,
+        r#"{"type":"command","command":{"type":"ack_alert","rule":"cpu_peak"}}"#,
+    ] {
+        socket.send(Message::text(command)).await.unwrap();
+        while let Some(message) = crate::support::next_message(&mut socket).await {
+            if let ServerMessage::CommandResult { ok, code, message } = message {
+                answer = Some((ok, code, message));
+                break;
+            }
+        }
+        let (ok, code, message) = answer.take().unwrap();
+        if command.contains("silence") {
+            assert!(ok && message.contains("silenced"), "{message}");
+        } else {
+            assert!(!ok && code == "alert_not_active", "{code}: {message}");
+        }
+    }
+    node.shutdown().await.unwrap();
+}
