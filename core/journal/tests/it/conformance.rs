@@ -117,7 +117,7 @@ async fn rotation_and_retention() {
 
         // Retention keeps the newest segments; the chain still verifies from the oldest kept header.
         cfg.retention = Retention { max_segments: Some(3), max_bytes: None };
-        let journal = open(cfg);
+        let journal = open(cfg.clone());
         for i in 200..260 {
             journal.append(payload(i)).await.unwrap();
         }
@@ -131,6 +131,18 @@ async fn rotation_and_retention() {
         let records = replay_all(dir.path());
         assert_eq!(records.first().unwrap().seq, anchor.next_seq);
         assert_eq!(records.last().unwrap().payload, payload(259));
+
+        // Retention by bytes: after each rotation the kept segments (the new one included) fit the budget.
+        cfg.retention = Retention { max_segments: None, max_bytes: Some(4096) };
+        let journal = open(cfg);
+        for i in 260..320 {
+            journal.append(payload(i)).await.unwrap();
+        }
+        journal.close().await.unwrap();
+        let total: u64 = segment_files(dir.path()).iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+        assert!(total <= 4096 + 2048, "{backend:?}: {total} bytes kept");
+        let report = bitcraps_journal::verify(dir.path()).unwrap();
+        assert!(report.is_intact() && report.head.next_seq == 320, "{backend:?}: {report}");
     }
 }
 
