@@ -215,6 +215,10 @@ fn spawn_sampler(
                 {
                     tracing::warn!(error = %e, "could not prune old resource samples");
                 }
+                let history_before = now.saturating_sub(crate::metrics_store::SUMMARY_RETENTION_MS);
+                if let Err(e) = storage::alert_history::delete_before(&shared.db(), history_before) {
+                    tracing::warn!(error = %e, "could not prune old alert history");
+                }
             }
         }
     })?;
