@@ -51,7 +51,7 @@ pub enum AlertComparison {
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum NoDataPolicy {
-    /// Keep the current state, timers frozen.
+    /// Keep the current state: no transition at all while the data is missing or stale.
     #[default]
     Keep,
     /// Treat missing data as the condition holding at the rule's lowest severity.

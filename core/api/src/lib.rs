@@ -10,15 +10,18 @@
 //! - `WS  /api/v1/events?since=ID` -> a stream of [`ServerMessage`]; the client may authenticate with the header
 //!   or, from a browser, by sending [`ClientMessage::Auth`] first.
 //! - `POST /api/v1/commands` with a [`Command`] -> [`CommandResponse`] or [`ApiError`]
+//! - `GET /api/v1/metrics/range?metric=NAME&from_ms=A&to_ms=B&step_ms=S` -> [`MetricRange`]
 //! - `GET /metrics` (Prometheus text exposition), `GET /healthz` (no auth, no data).
 
 mod alerts;
 mod events;
+mod metrics;
 mod resources;
 mod snapshot;
 
 pub use alerts::{AlertComparison, AlertHistoryEntry, AlertRule, AlertRuleKind, AlertSeverity, NoDataPolicy};
 pub use events::{ClientMessage, Event, EventKind, ServerMessage};
+pub use metrics::{MetricPoint, MetricRange};
 pub use resources::ResourceSample;
 pub use snapshot::{AlertSummary, GameSummary, Health, HealthLevel, NodeInfo, Snapshot, TableSummary};
 

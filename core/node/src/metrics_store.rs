@@ -32,6 +32,9 @@ pub const METRICS: [(&str, Extract); 9] = [
     ("database_size_bytes", |s| s.db_size_bytes as f64),
 ];
 
+/// Number of summarized metrics.
+const METRIC_COUNT: u32 = METRICS.len() as u32;
+
 /// Why a range query was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum RangeError {
@@ -73,7 +76,8 @@ impl Default for Retention {
 pub fn downsample(conn: &Connection, now_ms: u64, retention: Retention) -> rusqlite::Result<usize> {
     let raw_retention_ms = retention.raw_ms;
     let end_of_complete = now_ms - now_ms % MINUTE_MS;
-    let after = metric_summaries::last_minute(conn)?.map_or(0, |last| last + MINUTE_MS);
+    // Metric 0 (process RSS) is always finite, so it is summarized for every minute that has samples.
+    let after = metric_summaries::last_minute(conn, 0)?.map_or(0, |last| last + MINUTE_MS);
     let after = after.max(end_of_complete.saturating_sub(raw_retention_ms.max(MINUTE_MS)));
     let start = resource_samples::oldest_since(conn, after)?.map_or(end_of_complete, |t| t - t % MINUTE_MS);
     let end = end_of_complete.min(start + MAX_MINUTES_PER_RUN * MINUTE_MS);
@@ -96,7 +100,7 @@ pub fn downsample(conn: &Connection, now_ms: u64, retention: Retention) -> rusql
         }
     }
     resource_samples::delete_before(&tx, now_ms.saturating_sub(raw_retention_ms))?;
-    metric_summaries::delete_before(&tx, now_ms.saturating_sub(retention.summary_ms))?;
+    metric_summaries::delete_before(&tx, METRIC_COUNT, now_ms.saturating_sub(retention.summary_ms))?;
     tx.commit()?;
     Ok(written)
 }

@@ -149,7 +149,15 @@ pub struct Engine {
 impl Engine {
     /// An engine over validated `rules`, all inactive.
     pub fn new(rules: Vec<Rule>) -> Self {
-        Self { rules: rules.into_iter().map(|r| (RuleState::new(&r), r)).map(|(s, r)| (r, s)).collect() }
+        Self {
+            rules: rules
+                .into_iter()
+                .map(|r| {
+                    let state = RuleState::new(&r);
+                    (r, state)
+                })
+                .collect(),
+        }
     }
 
     /// The rules, in order.

@@ -87,7 +87,8 @@ impl AlertService {
                 _ => continue,
             };
             health.level = health.level.max(level);
-            health.reasons.push(alert.message);
+            // Stable text (no live value), so health changes only when the set of firing alerts does.
+            health.reasons.push(format!("alert {} firing ({})", alert.rule, alert.severity));
         }
     }
 

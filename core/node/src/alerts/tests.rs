@@ -296,3 +296,33 @@ fn editing_a_rule_re_evaluates_and_can_resolve() {
     h.at(S, Some(50e6));
     assert_eq!(h.kinds(), vec![(0, Firing), (S, Resolved)]);
 }
+
+#[test]
+fn health_follows_the_worst_firing_severity() {
+    use bitcraps_api::{Health, HealthLevel};
+
+    use super::notify::NoNotifier;
+    use super::service::AlertService;
+
+    let rules = vec![
+        validate(&rule(|r| {
+            r.warning = Some(10.0);
+            r.critical = Some(20.0);
+        }))
+        .unwrap(),
+    ];
+    let service = AlertService::new(rules, Box::new(NoNotifier), vec![], std::env::temp_dir());
+    let mut metrics = MetricSet::default();
+    let mut level_at = |t: u64, v: f64| {
+        metrics.set(Metric::ProcessRssBytes, t, v);
+        service.evaluate(t, &metrics);
+        let mut health = Health::default();
+        service.merge_health(&mut health, t);
+        (health.level, health.reasons)
+    };
+    assert_eq!(level_at(0, 1.0).0, HealthLevel::Green);
+    assert_eq!(level_at(S, 15.0), (HealthLevel::Yellow, vec!["alert r firing (warning)".to_owned()]));
+    assert_eq!(level_at(2 * S, 16.0).0, HealthLevel::Yellow, "same reason text while the value moves");
+    assert_eq!(level_at(3 * S, 25.0).0, HealthLevel::Red);
+    assert_eq!(level_at(4 * S, 1.0).0, HealthLevel::Green);
+}

@@ -8,6 +8,7 @@ mod auth;
 mod commands;
 mod events_ws;
 mod latency;
+mod range;
 mod web;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub fn router(state: ApiState) -> Router {
     let authenticated = Router::new()
         .route(&format!("{API_PREFIX}/snapshot"), get(snapshot))
         .route(&format!("{API_PREFIX}/commands"), post(commands::handle))
+        .route(&format!("{API_PREFIX}/metrics/range"), get(range::handle))
         .route("/metrics", get(metrics))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token));
     let router = Router::new()

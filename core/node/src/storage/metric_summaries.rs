@@ -55,15 +55,19 @@ pub fn range(conn: &Connection, metric: u32, from_ms: u64, to_ms: u64) -> rusqli
     rows.collect()
 }
 
-/// The newest summarized minute, if any.
-pub fn last_minute(conn: &Connection) -> rusqlite::Result<Option<u64>> {
-    let v: Option<i64> = conn.query_row("SELECT MAX(minute_ms) FROM metric_summaries", [], |row| row.get(0))?;
+/// The newest minute summarized for `metric` (a primary-key lookup: no scan, so no pages of the table are touched).
+pub fn last_minute(conn: &Connection, metric: u32) -> rusqlite::Result<Option<u64>> {
+    let v: Option<i64> =
+        conn.query_row("SELECT MAX(minute_ms) FROM metric_summaries WHERE metric = ?1", params![metric], |row| {
+            row.get(0)
+        })?;
     Ok(v.and_then(|v| u64::try_from(v).ok()))
 }
 
-/// Deletes summaries older than `before_ms`.
-pub fn delete_before(conn: &Connection, before_ms: u64) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM metric_summaries WHERE minute_ms < ?1", params![to_i64(before_ms)])
+/// Deletes the summaries of metrics `0..metrics` older than `before_ms` (one primary-key range per metric).
+pub fn delete_before(conn: &Connection, metrics: u32, before_ms: u64) -> rusqlite::Result<usize> {
+    let mut stmt = conn.prepare_cached("DELETE FROM metric_summaries WHERE metric = ?1 AND minute_ms < ?2")?;
+    (0..metrics).map(|metric| stmt.execute(params![metric, to_i64(before_ms)])).sum()
 }
 
 fn to_i64(v: u64) -> i64 {

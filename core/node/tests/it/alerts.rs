@@ -97,6 +97,19 @@ async fn a_lowered_threshold_fires_everywhere_and_the_api_controls_it() {
     assert_eq!(status, 200, "{body}");
     let resolved = wait_for(&node, "memory_high resolved", |s| !s.alerts.iter().any(|a| a.rule == "memory_high")).await;
     assert!(resolved.alert_history.iter().any(|h| h.rule == "memory_high" && h.event == "resolved"));
+
+    // Stored history through the API: raw 1 s buckets for a short range; bad input refused with {code, message}.
+    let base = format!("{}/api/v1/metrics/range", node.api_url());
+    let to = resolved.node.now_ms + 1000;
+    let query = format!("{base}?metric=process_rss_bytes&from_ms=0&to_ms={to}&step_ms=1000");
+    let (status, body) = get(query, Some(node.token().to_owned())).await;
+    assert_eq!(status, 200, "{body}");
+    let range: bitcraps_api::MetricRange = serde_json::from_str(&body).unwrap();
+    assert!(!range.points.is_empty() && range.points.iter().all(|p| p.min > 0.0 && p.min <= p.max), "{body}");
+    let (status, body) =
+        get(format!("{base}?metric=nope&from_ms=0&to_ms=1&step_ms=1000"), Some(node.token().to_owned())).await;
+    let e: ApiError = serde_json::from_str(&body).unwrap();
+    assert_eq!((status, e.code.as_str()), (422, "invalid_value"), "{body}");
     node.shutdown().await.unwrap();
 
     // The history is in SQLite.
