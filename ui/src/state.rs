@@ -225,3 +225,35 @@ fn apply_alert(snapshot: &mut Snapshot, alert: AlertSummary, at_ms: u64) {
         snapshot.alerts.push(alert);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bitcraps_api::{Event, EventKind};
+
+    use super::*;
+
+    fn alert_event(id: u64, state: &str) -> ServerMessage {
+        let alert = AlertSummary {
+            rule: "memory_high".into(),
+            severity: "warning".into(),
+            state: state.into(),
+            ..AlertSummary::default()
+        };
+        ServerMessage::Event { event: Event { id, at_ms: id * 1000, kind: EventKind::AlertChanged(alert) } }
+    }
+
+    #[test]
+    fn alert_changes_fold_into_the_active_list_and_the_history() {
+        let mut state = DashboardState::from_snapshot(Snapshot::default());
+        for (id, s) in [(1, "pending"), (2, "firing"), (3, "firing"), (4, "resolved")] {
+            assert_eq!(state.apply(alert_event(id, s)), Applied::Updated);
+            let active: Vec<&str> =
+                state.snapshot.iter().flat_map(|s| s.alerts.iter().map(|a| a.state.as_str())).collect();
+            assert_eq!(active, if s == "resolved" { vec![] } else { vec![s] }, "after {s}");
+        }
+        let history: Vec<(u64, String)> =
+            state.snapshot.iter().flat_map(|s| s.alert_history.iter().map(|h| (h.at_ms, h.event.clone()))).collect();
+        // Newest first; the second `firing` (an ack or silence change) is not a new history entry.
+        assert_eq!(history, vec![(4000, "resolved".to_owned()), (2000, "firing".to_owned())]);
+    }
+}
