@@ -67,6 +67,14 @@ pub fn show(ui: &mut egui::Ui, state: &DashboardState) {
             row(ui, "Data dir", non_empty(&node.data_dir));
             row(ui, "DB size", &format::bytes(node.db_size_bytes));
             row(ui, "Sampler interval", &format::interval_ms(node.sampler_interval_ms));
+            let journal = &node.journal;
+            let backend = if journal.backend.is_empty() {
+                "unknown (node predates the journal)".to_owned()
+            } else {
+                format!("{} ({})", journal.backend, journal.reason)
+            };
+            row(ui, "I/O backend", &backend);
+            row(ui, "Journal records", &journal.records.to_string());
         }
     });
     if state.snapshot.is_none() {

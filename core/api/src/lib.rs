@@ -23,7 +23,7 @@ pub use alerts::{AlertComparison, AlertHistoryEntry, AlertRule, AlertRuleKind, A
 pub use events::{ClientMessage, Event, EventKind, ServerMessage};
 pub use metrics::{MetricPoint, MetricRange};
 pub use resources::ResourceSample;
-pub use snapshot::{AlertSummary, GameSummary, Health, HealthLevel, NodeInfo, Snapshot, TableSummary};
+pub use snapshot::{AlertSummary, GameSummary, Health, HealthLevel, JournalStatus, NodeInfo, Snapshot, TableSummary};
 
 use serde::{Deserialize, Serialize};
 

@@ -41,6 +41,20 @@ pub struct NodeInfo {
     pub api_url: String,
     /// Clients currently subscribed to the event stream.
     pub event_subscribers: u32,
+    /// The table journal and the platform I/O backend writing it.
+    pub journal: JournalStatus,
+}
+
+/// Which I/O backend writes the node's table journal, why that one, and how many records it holds.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct JournalStatus {
+    /// `io_uring`, `epoll`, `iocp`, `gcd` or `std`.
+    pub backend: String,
+    /// Why this backend, e.g. "io_uring unavailable: EPERM; compio fell back to epoll".
+    pub reason: String,
+    /// Records in the journal when the node opened it.
+    pub records: u64,
 }
 
 impl NodeInfo {

@@ -17,6 +17,60 @@ pub struct Config {
     pub log: LogConfig,
     pub games: GamesConfig,
     pub alerts: AlertsConfig,
+    pub journal: JournalSettings,
+}
+
+/// The table journal in `<data dir>/journal`: which I/O backend writes it and when appends are durable.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JournalSettings {
+    /// `auto` (io_uring with epoll fallback on Linux, IOCP on Windows, GCD on macOS), `std`, `compio`,
+    /// `compio-poll` or `gcd`.
+    pub backend: String,
+    /// Sync (and acknowledge) after this many unsynced records.
+    pub sync_every_records: u32,
+    /// Sync once the oldest unsynced record is this many milliseconds old.
+    pub sync_every_ms: u64,
+}
+
+impl Default for JournalSettings {
+    fn default() -> Self {
+        let durability = bitcraps_journal::Durability::default();
+        Self {
+            backend: "auto".to_owned(),
+            sync_every_records: durability.every_records,
+            sync_every_ms: u64::try_from(durability.every.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+impl JournalSettings {
+    /// The journal's configuration for `dir`, or the error naming the bad key.
+    pub fn journal_config(&self, dir: PathBuf) -> Result<bitcraps_journal::JournalConfig, ConfigError> {
+        let mut config = bitcraps_journal::JournalConfig::new(dir);
+        config.backend = self.backend.parse().map_err(|_| ConfigError::Invalid {
+            key: "journal.backend",
+            value: format!("{:?}", self.backend),
+            allowed: "one of auto, std, compio, compio-poll, gcd".to_owned(),
+        })?;
+        check(
+            "journal.sync_every_records",
+            self.sync_every_records,
+            (1..=1_000_000).contains(&self.sync_every_records),
+            "an integer from 1 to 1000000",
+        )?;
+        check(
+            "journal.sync_every_ms",
+            self.sync_every_ms,
+            self.sync_every_ms <= 60_000,
+            "an integer from 0 to 60000 (milliseconds)",
+        )?;
+        config.durability = bitcraps_journal::Durability {
+            every_records: self.sync_every_records,
+            every: std::time::Duration::from_millis(self.sync_every_ms),
+        };
+        Ok(config)
+    }
 }
 
 /// Alerting: desktop notifications and rules beyond (or replacing) the defaults of `crate::alerts::defaults`.
@@ -192,6 +246,7 @@ impl Config {
     /// Checks every value against what it allows.
     pub fn validate(&self) -> Result<(), ConfigError> {
         validate_sampler_interval(self.sampler.interval_ms)?;
+        self.journal.journal_config(PathBuf::new())?;
         check(
             "sampler.history_minutes",
             self.sampler.history_minutes,

@@ -14,7 +14,7 @@ use crate::api::{self, ApiState};
 use crate::config::Config;
 use crate::identity::Identity;
 use crate::lock::DataDirLock;
-use crate::paths::{DB_FILE, write_private};
+use crate::paths::{DB_FILE, JOURNAL_DIR, write_private};
 use crate::sampler::Sampler;
 use crate::state::{Shared, SharedParts, now_ms};
 use crate::storage;
@@ -38,6 +38,7 @@ pub struct NodeHandle {
     shutdown_tx: Arc<watch::Sender<bool>>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     sampler: Option<std::thread::JoinHandle<()>>,
+    journal: Option<bitcraps_journal::Journal>,
     _lock: DataDirLock,
 }
 
@@ -59,6 +60,7 @@ impl Node {
         let sample_capacity = usize::try_from(config.sampler.history_minutes * 60_000 / interval_ms).unwrap_or(900);
         let history_start = started_at_ms.saturating_sub(config.sampler.history_minutes * 60_000);
         let history = storage::resource_samples::recent(&db, history_start, sample_capacity)?;
+        let journal = open_journal(&config, &data_dir)?;
 
         let listener = tokio::net::TcpListener::bind((config.api.bind, config.api.port)).await.map_err(|e| {
             anyhow::anyhow!("cannot listen on {}:{} (config api.bind/api.port): {e}", config.api.bind, config.api.port)
@@ -84,6 +86,7 @@ impl Node {
             db,
             history,
             alerts,
+            journal: journal_status(&journal),
         }));
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let shutdown_tx = Arc::new(shutdown_tx);
@@ -94,7 +97,15 @@ impl Node {
         let sampler = spawn_sampler(shared.clone(), shutdown_rx, config.sampler.retention_days)?;
         write_private(&data_dir.join(API_URL_FILE), api_url.as_bytes())?;
         tracing::info!(node_id = %shared.node_id, %api_url, data_dir = %data_dir.display(), "node started");
-        Ok(NodeHandle { shared, addr, shutdown_tx, server, sampler: Some(sampler), _lock: lock })
+        Ok(NodeHandle {
+            shared,
+            addr,
+            shutdown_tx,
+            server,
+            sampler: Some(sampler),
+            journal: Some(journal),
+            _lock: lock,
+        })
     }
 }
 
@@ -157,6 +168,9 @@ impl NodeHandle {
             tokio::task::spawn_blocking(move || sampler.join())
                 .await?
                 .map_err(|_| anyhow::anyhow!("the sampler thread panicked"))?;
+        }
+        if let Some(journal) = self.journal.take() {
+            journal.close().await?;
         }
         match tokio::time::timeout(Duration::from_millis(1500), &mut self.server).await {
             Ok(joined) => joined??,
@@ -223,6 +237,23 @@ fn spawn_sampler(
         }
     })?;
     Ok(handle)
+}
+
+/// Opens (verifying and recovering) the table journal in `<data dir>/journal` with the configured backend.
+fn open_journal(config: &Config, data_dir: &Path) -> anyhow::Result<bitcraps_journal::Journal> {
+    let journal = bitcraps_journal::Journal::open(config.journal.journal_config(data_dir.join(JOURNAL_DIR))?)
+        .map_err(|e| anyhow::anyhow!("table journal in {}: {e}", data_dir.join(JOURNAL_DIR).display()))?;
+    tracing::info!(backend = %journal.backend(), records = journal.opened_at().next_seq, "table journal open");
+    Ok(journal)
+}
+
+fn journal_status(journal: &bitcraps_journal::Journal) -> bitcraps_api::JournalStatus {
+    let backend = journal.backend();
+    bitcraps_api::JournalStatus {
+        backend: backend.kind.as_str().to_owned(),
+        reason: backend.reason.clone(),
+        records: journal.opened_at().next_seq,
+    }
 }
 
 /// Reuses the token in `<data dir>/api-token` if it is well-formed, else makes a new random one (0600).

@@ -7,6 +7,7 @@ pub const DB_FILE: &str = "bitcraps.sqlite3";
 pub const LOCK_FILE: &str = "node.lock";
 pub const IDENTITY_FILE: &str = "identity.key";
 pub const LOG_DIR: &str = "logs";
+pub const JOURNAL_DIR: &str = "journal";
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// The per-OS project directories (`~/.local/share/bitcraps`, `%APPDATA%\BitCraps\BitCraps\data`,

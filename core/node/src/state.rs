@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use bitcraps_api::{EventKind, Health, NodeInfo, ResourceSample, Snapshot};
+use bitcraps_api::{EventKind, Health, JournalStatus, NodeInfo, ResourceSample, Snapshot};
 use rusqlite::Connection;
 
 use crate::alerts::service::AlertService;
@@ -28,6 +28,8 @@ pub struct Shared {
     pub metrics: Metrics,
     pub golden: GoldenSignals,
     pub alerts: AlertService,
+    /// The table journal's backend, fixed for the node's lifetime.
+    pub journal: JournalStatus,
     pub sampler_interval_ms: AtomicU64,
     db: Mutex<Connection>,
     samples: Mutex<SampleRing>,
@@ -56,6 +58,7 @@ pub struct SharedParts {
     pub db: Connection,
     pub history: Vec<ResourceSample>,
     pub alerts: AlertService,
+    pub journal: JournalStatus,
 }
 
 impl Shared {
@@ -74,6 +77,7 @@ impl Shared {
             metrics: Metrics::new(),
             golden: GoldenSignals::default(),
             alerts: p.alerts,
+            journal: p.journal,
             sampler_interval_ms: AtomicU64::new(p.sampler_interval_ms),
             db: Mutex::new(p.db),
             samples: Mutex::new(SampleRing { samples, capacity: p.sample_capacity }),
@@ -148,6 +152,7 @@ impl Shared {
                 sampler_interval_ms: self.sampler_interval_ms.load(Ordering::Relaxed),
                 api_url: self.api_url.clone(),
                 event_subscribers: u32::try_from(self.events.subscriber_count()).unwrap_or(u32::MAX),
+                journal: self.journal.clone(),
             },
             health,
             resources,

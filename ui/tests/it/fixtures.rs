@@ -64,6 +64,11 @@ fn node(now_ms: u64, db_size_bytes: u64) -> NodeInfo {
         sampler_interval_ms: 1000,
         api_url: "http://127.0.0.1:43123".to_owned(),
         event_subscribers: 1,
+        journal: bitcraps_api::JournalStatus {
+            backend: "io_uring".to_owned(),
+            reason: "auto: io_uring available".to_owned(),
+            records: 0,
+        },
     }
 }
 

@@ -35,6 +35,20 @@ fn health_shows_node_api_and_level() {
 }
 
 #[test]
+fn health_shows_the_journal_io_backend_and_why() {
+    let mut snapshot = fixture("snapshot.json");
+    snapshot.node.journal = bitcraps_api::JournalStatus {
+        backend: "epoll".into(),
+        reason: "io_uring unavailable: EPERM; compio fell back to epoll".into(),
+        records: 42,
+    };
+    let harness = harness(DashboardState::from_snapshot(snapshot));
+    harness.get_by_label("I/O backend");
+    harness.get_by_label("epoll (io_uring unavailable: EPERM; compio fell back to epoll)");
+    harness.get_by_label("42");
+}
+
+#[test]
 fn health_lists_reasons_when_not_green() {
     let snapshot = fixture("snapshot_busy.json");
     let harness = harness_for("snapshot_busy.json");

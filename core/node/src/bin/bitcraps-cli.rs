@@ -2,7 +2,7 @@
 //!
 //! One subcommand per module below; the runbook's later commands (`network status`, `consensus metrics`, ...)
 //! slot in as further variants of [`Command`], each with a nested subcommand enum when it has several verbs.
-//! Today only `odds` exists: it needs no running node.
+//! Today: `odds` and `journal verify`; neither needs a running node.
 
 use clap::{Parser, Subcommand};
 
@@ -19,11 +19,45 @@ enum Command {
     /// Payout and exact house edge (per bet resolved and per roll) of every bet type and variant, computed by
     /// driving the rules engine over all dice outcomes.
     Odds(odds::Args),
+    /// The table journal in a node's data dir.
+    #[command(subcommand)]
+    Journal(journal::Command),
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Odds(args) => odds::run(&args),
+        Command::Journal(command) => journal::run(&command),
+    }
+}
+
+/// `bitcraps-cli journal …`: read-only checks of the table journal.
+mod journal {
+    use std::path::PathBuf;
+
+    /// Verbs of `journal`.
+    #[derive(Debug, clap::Subcommand)]
+    pub enum Command {
+        /// Verify every segment's frames, CRCs and hash chain; exit 1 if anything is damaged.
+        Verify {
+            /// The node's data dir (default: the per-OS data dir).
+            #[arg(long)]
+            data_dir: Option<PathBuf>,
+        },
+    }
+
+    pub fn run(command: &Command) -> anyhow::Result<()> {
+        match command {
+            Command::Verify { data_dir } => {
+                let dir = bitcraps_node::paths::data_dir(data_dir.as_deref())?.join(bitcraps_node::paths::JOURNAL_DIR);
+                let report = bitcraps_journal::verify(&dir)?;
+                println!("{report}");
+                if !report.is_intact() {
+                    std::process::exit(1);
+                }
+                Ok(())
+            }
+        }
     }
 }
 

@@ -40,6 +40,9 @@ async fn snapshot_carries_the_node_and_live_samples() {
     assert!(last.rss_bytes > 1_000_000, "RSS measured: {}", last.rss_bytes);
     assert!(last.system_memory_total_bytes > last.system_memory_used_bytes);
     assert!(snapshot.node.db_size_bytes > 0);
+    let journal = &snapshot.node.journal;
+    assert!(["io_uring", "epoll", "iocp", "gcd", "std"].contains(&journal.backend.as_str()), "{journal:?}");
+    assert!(!journal.reason.is_empty(), "the snapshot says why this backend");
     node.shutdown().await.unwrap();
 }
 

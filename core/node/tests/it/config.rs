@@ -16,6 +16,8 @@ fn bad_values_are_rejected_with_key_value_and_allowed() {
         ("[api]\nevent_history = 2", "api.event_history", "2", "16 to 1000000"),
         ("[storage]\ncache_size_kib = 1", "storage.cache_size_kib", "1", "1024 to 4194304"),
         ("[log]\nmax_files = 0", "log.max_files", "0", "1 to 365"),
+        ("[journal]\nbackend = \"floppy\"", "journal.backend", "floppy", "auto, std, compio, compio-poll, gcd"),
+        ("[journal]\nsync_every_records = 0", "journal.sync_every_records", "0", "1 to 1000000"),
         ("[log]\nlevel = \"info,,=[\"", "log.level", "info,,=[", "tracing filter"),
     ];
     for (text, key, value, allowed) in cases {
