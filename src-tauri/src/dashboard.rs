@@ -17,11 +17,11 @@ pub struct Dashboard {
 impl Dashboard {
     /// Starts the dashboard unless one is already running.
     pub fn open(&mut self, api_url: &str, token: &str) -> anyhow::Result<()> {
-        if let Some(child) = &mut self.child {
-            if child.try_wait()?.is_none() {
-                tracing::info!(pid = child.id(), "dashboard already open");
-                return Ok(());
-            }
+        if let Some(child) = &mut self.child
+            && child.try_wait()?.is_none()
+        {
+            tracing::info!(pid = child.id(), "dashboard already open");
+            return Ok(());
         }
         let exe = executable()?;
         let child = Command::new(&exe)
