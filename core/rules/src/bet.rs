@@ -98,6 +98,18 @@ pub enum Working {
 }
 
 impl BetKind {
+    /// The single-roll proposition bets without a parameter (hops and World are listed apart).
+    pub const PROPOSITIONS: [BetKind; 8] = [
+        BetKind::AnySeven,
+        BetKind::AnyCraps,
+        BetKind::Two,
+        BetKind::Three,
+        BetKind::Eleven,
+        BetKind::Twelve,
+        BetKind::Horn,
+        BetKind::CAndE,
+    ];
+
     /// Pass and Come: a contract once their point is set.
     pub const fn is_contract(self) -> bool {
         matches!(self, BetKind::Pass | BetKind::Come)
@@ -183,16 +195,7 @@ impl BetKind {
         kinds.extend(Point::ALL.map(BetKind::Lay));
         kinds.extend([BetKind::Big6, BetKind::Big8]);
         kinds.extend(HardWay::ALL.map(BetKind::Hard));
-        kinds.extend([
-            BetKind::AnySeven,
-            BetKind::AnyCraps,
-            BetKind::Two,
-            BetKind::Three,
-            BetKind::Eleven,
-            BetKind::Twelve,
-            BetKind::Horn,
-            BetKind::CAndE,
-        ]);
+        kinds.extend(BetKind::PROPOSITIONS);
         kinds.extend(Dice::all().filter(|d| d.d1() <= d.d2()).map(BetKind::Hop));
         kinds.push(BetKind::World);
         kinds

@@ -168,19 +168,7 @@ pub fn edge_table() -> Result<Vec<EdgeRow>, EdgeError> {
     }
     specs.extend([BetKind::Big6, BetKind::Big8].map(plain));
     specs.extend(HardWay::ALL.map(|h| plain(BetKind::Hard(h))));
-    specs.extend(
-        [
-            BetKind::AnySeven,
-            BetKind::AnyCraps,
-            BetKind::Two,
-            BetKind::Three,
-            BetKind::Eleven,
-            BetKind::Twelve,
-            BetKind::Horn,
-            BetKind::CAndE,
-        ]
-        .map(plain),
-    );
+    specs.extend(BetKind::PROPOSITIONS.map(plain));
     for (d1, d2, variant) in [(1, 2, "easy hop"), (3, 3, "hard hop")] {
         let kind = BetKind::Hop(Dice::new(d1, d2)?);
         specs.push((kind, Point::Four, standard, variant.to_owned()));
