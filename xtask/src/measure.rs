@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::build::target_dir;
-use crate::e2e::support::{Guard, dbus_session, fresh_dir, read_when_present, xvfb};
+use crate::e2e::support::{Guard, RunningNode, dbus_session, fresh_dir, read_when_present, start_node, xvfb};
 
 const IDLE: Duration = Duration::from_secs(30);
 const WARM_UP: Duration = Duration::from_secs(5);
@@ -29,18 +29,8 @@ pub fn run() -> anyhow::Result<()> {
     let (_dbus, bus) = dbus_session()?;
 
     let node_dir = fresh_dir("measure-node")?;
-    let mut node = Guard::spawn(
-        Command::new(bin.join(crate::exe("bitcraps-node")))
-            .arg("--data-dir")
-            .arg(&node_dir)
-            .arg("--config")
-            .arg(node_dir.join("absent.toml"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-        "bitcraps-node",
-    )?;
-    let api_url = read_when_present(&node_dir.join("api-url"), Duration::from_secs(20))?;
-    let token = read_when_present(&node_dir.join("api-token"), Duration::from_secs(5))?;
+    let RunningNode { guard: mut node, api_url, token, .. } =
+        start_node(&bin.join(crate::exe("bitcraps-node")), &node_dir, &node_dir.join("absent.toml"), |_| {})?;
     let headless = measure(node.child.id())?;
 
     let mut dashboard = Guard::spawn(

@@ -8,23 +8,13 @@ use anyhow::{Context, bail};
 use base64::Engine;
 use serde_json::{Value, json};
 
-use super::support::{Guard, binary, fresh_dir, read_when_present, screenshot_path, snapshot, wait_for};
+use super::support::{Guard, RunningNode, binary, fresh_dir, screenshot_path, snapshot, start_node, wait_for};
 
 pub fn run() -> anyhow::Result<()> {
     println!("e2e browser: headless node + its web dashboard in headless Chromium");
     let data_dir = fresh_dir("browser-node")?;
-    let mut node = Guard::spawn(
-        Command::new(binary("bitcraps-node")?)
-            .arg("--data-dir")
-            .arg(&data_dir)
-            .arg("--config")
-            .arg(data_dir.join("absent.toml"))
-            .stdout(Stdio::null()),
-        "bitcraps-node",
-    )?;
-    let api_url = read_when_present(&data_dir.join("api-url"), Duration::from_secs(20))?;
-    let token = read_when_present(&data_dir.join("api-token"), Duration::from_secs(5))?;
-    let node_id = snapshot(&api_url, &token)?["node"]["node_id"].as_str().context("node id")?.to_owned();
+    let RunningNode { guard: mut node, api_url, token, node_id } =
+        start_node(&binary("bitcraps-node")?, &data_dir, &data_dir.join("absent.toml"), |_| {})?;
 
     let port = free_port()?;
     let _driver = Guard::spawn(

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::support::{Guard, binary, dbus_session, fresh_dir, read_when_present, snapshot, wait_for, xvfb};
+use super::support::{Guard, RunningNode, binary, dbus_session, fresh_dir, snapshot, start_node, wait_for, xvfb};
 
 const CONFIG: &str = r#"
 [sampler]
@@ -50,12 +50,8 @@ pub fn run() -> anyhow::Result<()> {
     let config = dir.join("config.toml");
     std::fs::write(&config, CONFIG)?;
     let data_dir = dir.join("data");
-    let mut node_cmd = Command::new(binary("bitcraps-node")?);
-    node_cmd.arg("--config").arg(&config).arg("--data-dir").arg(&data_dir).stdout(Stdio::null());
-    env(&mut node_cmd);
-    let _node = Guard::spawn(&mut node_cmd, "bitcraps-node")?;
-    let api_url = read_when_present(&data_dir.join("api-url"), Duration::from_secs(60))?;
-    let token = read_when_present(&data_dir.join("api-token"), Duration::from_secs(5))?;
+    let RunningNode { guard: _node, api_url, token, .. } =
+        start_node(&binary("bitcraps-node")?, &data_dir, &config, |cmd| env(cmd))?;
 
     let firing = wait_for("the firing notification in dunst", Duration::from_secs(30), || {
         let found = summaries(&env).ok()?.into_iter().filter(|(s, _)| s == FIRING).collect::<Vec<_>>();

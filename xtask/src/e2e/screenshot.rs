@@ -5,9 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use anyhow::Context;
-
-use super::support::{Guard, binary, fresh_dir, read_when_present, screenshot_path, snapshot, wait_for, xvfb};
+use super::support::{Guard, RunningNode, binary, fresh_dir, screenshot_path, start_node, wait_for, xvfb};
 use crate::process::output;
 
 pub fn run() -> anyhow::Result<()> {
@@ -15,19 +13,8 @@ pub fn run() -> anyhow::Result<()> {
     let data_dir = fresh_dir("screenshot-node")?;
     let config = data_dir.join("config.toml");
     std::fs::write(&config, "[sampler]\ninterval_ms = 200\n")?;
-    let mut node = Guard::spawn(
-        Command::new(binary("bitcraps-node")?)
-            .arg("--data-dir")
-            .arg(&data_dir)
-            .arg("--config")
-            .arg(&config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-        "bitcraps-node",
-    )?;
-    let api_url = read_when_present(&data_dir.join("api-url"), Duration::from_secs(20))?;
-    let token = read_when_present(&data_dir.join("api-token"), Duration::from_secs(5))?;
-    let node_id = snapshot(&api_url, &token)?["node"]["node_id"].as_str().context("node id")?.to_owned();
+    let RunningNode { guard: mut node, node_id, .. } =
+        start_node(&binary("bitcraps-node")?, &data_dir, &config, |_| {})?;
     let (_xvfb, display) = xvfb()?;
     let mut dashboard = Guard::spawn(
         Command::new(binary("bitcraps-dashboard")?)

@@ -144,3 +144,29 @@ pub fn read_when_present(path: &Path, limit: Duration) -> anyhow::Result<String>
         std::fs::read_to_string(path).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
     })
 }
+
+/// A headless node process and how to reach its API.
+pub struct RunningNode {
+    pub guard: Guard,
+    pub api_url: String,
+    pub token: String,
+    pub node_id: String,
+}
+
+/// Starts `exe` (a `bitcraps-node`) on `data_dir` with the config file `config` (which need not exist), with
+/// `env` applied to its command, and waits until it serves. Its logs stay in `<data_dir>/logs`.
+pub fn start_node(
+    exe: &Path,
+    data_dir: &Path,
+    config: &Path,
+    env: impl FnOnce(&mut Command),
+) -> anyhow::Result<RunningNode> {
+    let mut cmd = Command::new(exe);
+    cmd.arg("--data-dir").arg(data_dir).arg("--config").arg(config).stdout(Stdio::null()).stderr(Stdio::null());
+    env(&mut cmd);
+    let guard = Guard::spawn(&mut cmd, "bitcraps-node")?;
+    let api_url = read_when_present(&data_dir.join("api-url"), Duration::from_secs(60))?;
+    let token = read_when_present(&data_dir.join("api-token"), Duration::from_secs(5))?;
+    let node_id = snapshot(&api_url, &token)?["node"]["node_id"].as_str().context("node id")?.to_owned();
+    Ok(RunningNode { guard, api_url, token, node_id })
+}
