@@ -53,18 +53,8 @@ impl JournalSettings {
             value: format!("{:?}", self.backend),
             allowed: "one of auto, std, compio, compio-poll, gcd".to_owned(),
         })?;
-        check(
-            "journal.sync_every_records",
-            self.sync_every_records,
-            (1..=1_000_000).contains(&self.sync_every_records),
-            "an integer from 1 to 1000000",
-        )?;
-        check(
-            "journal.sync_every_ms",
-            self.sync_every_ms,
-            self.sync_every_ms <= 60_000,
-            "an integer from 0 to 60000 (milliseconds)",
-        )?;
+        check_range("journal.sync_every_records", self.sync_every_records, 1..=1_000_000, "")?;
+        check_range("journal.sync_every_ms", self.sync_every_ms, 0..=60_000, "milliseconds")?;
         config.durability = bitcraps_journal::Durability {
             every_records: self.sync_every_records,
             every: std::time::Duration::from_millis(self.sync_every_ms),
@@ -247,24 +237,14 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         validate_sampler_interval(self.sampler.interval_ms)?;
         self.journal.journal_config(PathBuf::new())?;
-        check(
+        check_range(
             "sampler.history_minutes",
             self.sampler.history_minutes,
-            (15..=24 * 60).contains(&self.sampler.history_minutes),
-            "an integer from 15 to 1440 (the dashboard shows at least 15 minutes)",
+            15..=24 * 60,
+            "the dashboard shows at least 15 minutes",
         )?;
-        check(
-            "sampler.retention_days",
-            self.sampler.retention_days,
-            (1..=3650).contains(&self.sampler.retention_days),
-            "an integer from 1 to 3650",
-        )?;
-        check(
-            "api.event_history",
-            self.api.event_history,
-            (16..=1_000_000).contains(&self.api.event_history),
-            "an integer from 16 to 1000000",
-        )?;
+        check_range("sampler.retention_days", self.sampler.retention_days, 1..=3650, "")?;
+        check_range("api.event_history", self.api.event_history, 16..=1_000_000, "")?;
         if !self.api.bind.is_loopback() && !self.api.allow_remote {
             return Err(ConfigError::Invalid {
                 key: "api.bind",
@@ -274,24 +254,9 @@ impl Config {
                     .to_owned(),
             });
         }
-        check(
-            "storage.cache_size_kib",
-            self.storage.cache_size_kib,
-            (1024..=4_194_304).contains(&self.storage.cache_size_kib),
-            "an integer from 1024 to 4194304 (1 MiB to 4 GiB)",
-        )?;
-        check(
-            "storage.mmap_size_bytes",
-            self.storage.mmap_size_bytes,
-            self.storage.mmap_size_bytes <= 1 << 40,
-            "an integer from 0 to 1099511627776 (1 TiB)",
-        )?;
-        check(
-            "log.max_files",
-            self.log.max_files,
-            (1..=365).contains(&self.log.max_files),
-            "an integer from 1 to 365",
-        )?;
+        check_range("storage.cache_size_kib", self.storage.cache_size_kib, 1024..=4_194_304, "1 MiB to 4 GiB")?;
+        check_range("storage.mmap_size_bytes", self.storage.mmap_size_bytes, 0..=1 << 40, "1 TiB")?;
+        check_range("log.max_files", self.log.max_files, 1..=365, "")?;
         self.games.validate()?;
         self.alerts.validated_rules()?;
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
@@ -308,33 +273,30 @@ impl Config {
 impl GamesConfig {
     fn validate(&self) -> Result<(), ConfigError> {
         let g = self;
-        check("games.active_days", g.active_days, (1..=3650).contains(&g.active_days), "an integer from 1 to 3650")?;
-        check(
-            "games.archive_days",
-            g.archive_days,
-            (1..=36_500).contains(&g.archive_days),
-            "an integer from 1 to 36500",
-        )?;
-        check("games.idle_minutes", g.idle_minutes, (1..=1440).contains(&g.idle_minutes), "an integer from 1 to 1440")?;
-        check(
-            "games.maintenance_interval_hours",
-            g.maintenance_interval_hours,
-            (1..=720).contains(&g.maintenance_interval_hours),
-            "an integer from 1 to 720",
-        )
+        check_range("games.active_days", g.active_days, 1..=3650, "")?;
+        check_range("games.archive_days", g.archive_days, 1..=36_500, "")?;
+        check_range("games.idle_minutes", g.idle_minutes, 1..=1440, "")?;
+        check_range("games.maintenance_interval_hours", g.maintenance_interval_hours, 1..=720, "")
     }
 }
 
 /// Validates a sampler interval, at start-up and when changed through the API.
 pub fn validate_sampler_interval(interval_ms: u64) -> Result<(), ConfigError> {
-    check(
-        "sampler.interval_ms",
-        interval_ms,
-        SAMPLER_INTERVAL_RANGE_MS.contains(&interval_ms),
-        "an integer from 100 to 60000 (milliseconds)",
-    )
+    check_range("sampler.interval_ms", interval_ms, SAMPLER_INTERVAL_RANGE_MS, "milliseconds")
 }
 
-fn check(key: &'static str, value: impl ToString, ok: bool, allowed: &str) -> Result<(), ConfigError> {
-    if ok { Ok(()) } else { Err(ConfigError::Invalid { key, value: value.to_string(), allowed: allowed.to_owned() }) }
+/// Accepts `value` inside `range`; otherwise an error naming the key, the value and the range (plus `note`, if any,
+/// in parentheses). The allowed text is derived from the range checked, so the two cannot drift apart.
+fn check_range<T: PartialOrd + std::fmt::Display>(
+    key: &'static str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+    note: &str,
+) -> Result<(), ConfigError> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    let note = if note.is_empty() { String::new() } else { format!(" ({note})") };
+    let allowed = format!("an integer from {} to {}{note}", range.start(), range.end());
+    Err(ConfigError::Invalid { key, value: value.to_string(), allowed })
 }
