@@ -131,3 +131,19 @@ async fn metrics_pass_promtool() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn root_explains_how_to_build_the_dashboard_until_it_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let web = tempfile::tempdir().unwrap();
+    let web_dir = web.path().to_owned();
+    let node = start_node(dir.path(), |c| c.api.web_dir = Some(web_dir)).await;
+    let (status, body) = get(format!("{}/", node.api_url()), None).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("cargo xtask build-web"), "{body}");
+    // Built while the node runs: the next request gets the dashboard.
+    std::fs::write(web.path().join("index.html"), "<title>dashboard</title>").unwrap();
+    let (status, body) = get(format!("{}/", node.api_url()), None).await;
+    assert_eq!((status, body.as_str()), (200, "<title>dashboard</title>"));
+    node.shutdown().await.unwrap();
+}
