@@ -16,14 +16,19 @@
 mod alerts;
 mod events;
 mod metrics;
+mod net;
 mod resources;
 mod snapshot;
 
 pub use alerts::{AlertComparison, AlertHistoryEntry, AlertRule, AlertRuleKind, AlertSeverity, NoDataPolicy};
 pub use events::{ClientMessage, Event, EventKind, ServerMessage};
 pub use metrics::{MetricPoint, MetricRange};
+pub use net::{LatencyQuantiles, NetStats, NetSummary, PeerSummary, ReasonCount};
 pub use resources::ResourceSample;
-pub use snapshot::{AlertSummary, GameSummary, Health, HealthLevel, JournalStatus, NodeInfo, Snapshot, TableSummary};
+pub use snapshot::{
+    AlertSummary, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, JournalStatus, NodeInfo, RollSummary,
+    SeatSummary, Snapshot, TableSummary,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +55,51 @@ pub enum Command {
     SilenceAlert { rule: String, duration_ms: u64 },
     /// Add a rule, or replace the rule of the same name (not persisted to the config file).
     SetAlertRule { rule: AlertRule },
+    /// Open a table on the mesh and sit at it with `buy_in` chips.
+    HostTable { table: HostTable },
+    /// Take a seat at a table on the mesh with `buy_in` chips (from the next round).
+    JoinTable { table_id: String, buy_in: u64 },
+    /// Leave a table after the next roll.
+    LeaveTable { table_id: String },
+    /// Place a bet (a rules-engine name such as `pass`, `field`, `place6`) for the next roll.
+    PlaceBet { table_id: String, kind: String, amount: u64 },
+    /// Take a bet down before the next roll.
+    RemoveBet { table_id: String, bet_id: u64 },
+}
+
+/// What a host chooses when opening a table; every field has a default.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HostTable {
+    pub min_bet: u64,
+    pub max_bet: u64,
+    /// Odds behind the line: a multiple (e.g. 2 for 2x), or 0 for 3-4-5x.
+    pub odds_multiple: u32,
+    /// What the field pays on 12: 2 or 3.
+    pub field_pays_on_12: u8,
+    /// The host's own chips.
+    pub buy_in: u64,
+    /// Largest buy-in a player may bring.
+    pub max_buy_in: u64,
+    /// Most players at once (the host included), 1 to 16.
+    pub max_seats: u8,
+    /// Betting time between one roll and the next round, in milliseconds.
+    pub roll_interval_ms: u32,
+}
+
+impl Default for HostTable {
+    fn default() -> Self {
+        Self {
+            min_bet: 5,
+            max_bet: 500,
+            odds_multiple: 0,
+            field_pays_on_12: 2,
+            buy_in: 1_000,
+            max_buy_in: 10_000,
+            max_seats: 8,
+            roll_interval_ms: 5_000,
+        }
+    }
 }
 
 /// The answer to an accepted [`Command`].

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::net::{LatencyQuantiles, NetSummary};
+
 use crate::{AlertHistoryEntry, AlertRule, ResourceSample};
 
 /// The node's state at one instant, as `GET /api/v1/snapshot` returns it.
@@ -13,6 +15,8 @@ pub struct Snapshot {
     /// Resource samples held in memory, oldest first (at least the last 15 minutes).
     pub resources: Vec<ResourceSample>,
     pub game: GameSummary,
+    /// Peers and the mesh.
+    pub net: NetSummary,
     /// Alerts currently pending or firing.
     pub alerts: Vec<AlertSummary>,
     /// The newest alert transitions, newest first.
@@ -87,17 +91,90 @@ pub struct Health {
 #[serde(default)]
 pub struct GameSummary {
     pub tables: Vec<TableSummary>,
+    pub consensus: ConsensusStats,
 }
 
-/// One craps table as listed on the Game panel.
+/// One craps table on the mesh as listed on the Game panel.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(default)]
 pub struct TableSummary {
+    /// 32 hex digits.
     pub table_id: String,
     pub host_id: String,
     pub seated: u32,
     pub max_seats: u32,
+    /// The craps phase: `come-out` or `point 6`.
     pub phase: String,
+    pub min_bet: u64,
+    pub max_bet: u64,
+    pub max_buy_in: u64,
+    pub roll_interval_ms: u32,
+    /// The round (roll number) being played.
+    pub round: u64,
+    /// `betting`, `commit`, `reveal` or `sign` (empty when this node only knows the advert).
+    pub round_phase: String,
+    /// Whether this node is seated.
+    pub joined: bool,
+    /// The seated players with their chips at the table.
+    pub players: Vec<SeatSummary>,
+    /// Open bets at the table (everyone's).
+    pub bets: Vec<BetSummary>,
+    /// The newest rolls, newest first.
+    pub recent_rolls: Vec<RollSummary>,
+    /// Hash of the table's state after the last final round (hex), the same on every honest node.
+    pub state_hash: String,
+}
+
+/// A seated player.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct SeatSummary {
+    pub node_id: String,
+    /// Chips not on a bet.
+    pub balance: u64,
+    pub is_shooter: bool,
+}
+
+/// An open bet.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct BetSummary {
+    pub bet_id: u64,
+    pub node_id: String,
+    /// The rules engine's name, e.g. `pass`, `place6`.
+    pub kind: String,
+    pub amount: u64,
+}
+
+/// One final roll.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct RollSummary {
+    pub round: u64,
+    pub d1: u8,
+    pub d2: u8,
+    /// The point after the roll (0: come-out).
+    pub point: u8,
+    /// Milliseconds from the round's first commit to finality here.
+    pub latency_ms: f64,
+    /// Players whose reveal was missing: they forfeited and were unseated.
+    pub forfeited: Vec<String>,
+}
+
+/// The table protocol's counters and round latency.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[serde(default)]
+pub struct ConsensusStats {
+    /// Rounds that became final here.
+    pub rounds_final: u64,
+    /// Attempts that timed out without a quorum and were restarted.
+    pub attempts_failed: u64,
+    /// Players unseated for withholding a reveal.
+    pub forfeits: u64,
+    /// Equivocations detected (two signed messages for one slot), with proof kept.
+    pub equivocations: u64,
+    /// A round's first commit to its finality.
+    pub round_latency: LatencyQuantiles,
 }
 
 /// One pending or firing alert as listed on the Alerts panel.

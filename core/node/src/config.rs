@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod net;
+
+pub use net::{ConsensusConfig, NetConfig, StaticPeer};
+
 /// Everything the node reads from its configuration file.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -18,6 +22,8 @@ pub struct Config {
     pub games: GamesConfig,
     pub alerts: AlertsConfig,
     pub journal: JournalSettings,
+    pub net: NetConfig,
+    pub consensus: ConsensusConfig,
 }
 
 /// The table journal in `<data dir>/journal`: which I/O backend writes it and when appends are durable.
@@ -258,6 +264,8 @@ impl Config {
         check_range("storage.mmap_size_bytes", self.storage.mmap_size_bytes, 0..=1 << 40, "1 TiB")?;
         check_range("log.max_files", self.log.max_files, 1..=365, "")?;
         self.games.validate()?;
+        self.net.validate()?;
+        self.consensus.validate()?;
         self.alerts.validated_rules()?;
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
             return Err(ConfigError::Invalid {

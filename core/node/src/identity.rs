@@ -56,4 +56,14 @@ impl Identity {
     pub fn node_id(&self) -> String {
         hex::encode(self.signing_key.verifying_key().as_bytes())
     }
+
+    /// The node id as the mesh uses it.
+    pub fn id(&self) -> bitcraps_wire::NodeId {
+        bitcraps_wire::NodeId(self.signing_key.verifying_key().to_bytes())
+    }
+
+    /// The key that signs the node's mesh messages and binds its Noise key.
+    pub const fn signing_key(&self) -> &SigningKey {
+        &self.signing_key
+    }
 }

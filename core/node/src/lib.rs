@@ -16,6 +16,7 @@ pub mod lock;
 pub mod logging;
 pub mod metrics;
 pub mod metrics_store;
+pub mod net;
 pub mod node;
 pub mod paths;
 pub mod sampler;
