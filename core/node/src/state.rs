@@ -157,6 +157,7 @@ impl Shared {
             health,
             resources,
             game: Default::default(),
+            net: Default::default(),
             alerts: self.alerts.active(now_ms),
             alert_history: self.alerts.history(),
             alert_rules: self.alerts.rules(),

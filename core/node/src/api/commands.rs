@@ -76,6 +76,17 @@ pub fn execute(state: &ApiState, command: Command) -> Result<String, Refusal> {
             state.shared.set_alert_rule(&rule).map_err(alert_refusal)?;
             format!("alert rule `{}` set", rule.name)
         }
+        Command::HostTable { .. }
+        | Command::JoinTable { .. }
+        | Command::LeaveTable { .. }
+        | Command::PlaceBet { .. }
+        | Command::RemoveBet { .. } => {
+            return Err(Refusal {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "not_on_mesh",
+                message: "the table protocol is not running".to_owned(),
+            });
+        }
         Command::Shutdown => {
             tracing::info!("shutdown requested through the control API");
             state.request_shutdown.send_replace(true);
