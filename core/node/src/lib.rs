@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod api;
 pub mod config;
+pub mod consensus;
 pub mod events;
 pub mod games;
 pub mod golden;

@@ -98,6 +98,14 @@ impl Table {
         Ok(())
     }
 
+    /// Takes every open bet of `player` off the table without returning anything: what a player who withheld
+    /// their dice reveal (or left with contract bets up) forfeits. Returns the bets, in id order.
+    pub fn forfeit_bets(&mut self, player: PlayerId) -> Vec<Bet> {
+        let (forfeited, kept) = std::mem::take(&mut self.bets).into_iter().partition(|b| b.player == player);
+        self.bets = kept;
+        forfeited
+    }
+
     /// Places a bet for roll `for_roll`, which must be the open roll.
     ///
     /// Checks, in order: seated player, roll number, non-zero amount, the phase (Pass/Don't Pass

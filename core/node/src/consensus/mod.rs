@@ -1,0 +1,18 @@
+//! The table protocol: craps tables played by several nodes over the mesh, with dice no single player controls
+//! and ledgers that agree.
+//!
+//! - [`crypto`]: commitments and the dice drawn from every reveal.
+//! - [`state`]: a table's agreed state and the deterministic function that plays one round.
+//! - [`machine`]: one table's round protocol (commit → reveal → sign → final) as a pure state machine.
+//! - [`store`]: mesh tables, final rounds and their signed messages in SQLite (one transaction per round).
+//! - [`service`]: the task that runs the machines: mesh deliveries in, broadcasts out, timers, API commands,
+//!   storage, the journal, metrics.
+//! - [`summary`]: what the API shows of each table.
+
+pub mod crypto;
+pub mod machine;
+pub mod state;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod sim_tests;

@@ -1,0 +1,221 @@
+//! The round protocol driven in memory: several machines, one clock, every broadcast delivered to every other
+//! machine (optionally dropped or withheld), to check that honest machines agree round after round.
+
+use std::collections::VecDeque;
+
+use bitcraps_rules::{BetKind, TableRules};
+use bitcraps_wire::{Action, Message, NodeId, Payload, SignedMessage, TableId, TableParams};
+use ed25519_dalek::SigningKey;
+
+use crate::config::ConsensusConfig;
+use crate::consensus::machine::{FinalRound, Machine, Output};
+use crate::consensus::state::TableState;
+use crate::games;
+
+struct Sim {
+    machines: Vec<Machine>,
+    keys: Vec<SigningKey>,
+    now: u64,
+    queue: VecDeque<(usize, SignedMessage)>,
+    finals: Vec<Vec<FinalRound>>,
+    /// Machines whose reveals are never delivered.
+    withholding: Vec<usize>,
+    /// Pairs (a, b) that cannot reach each other.
+    cut: Vec<(usize, usize)>,
+    equivocations: usize,
+}
+
+fn params() -> TableParams {
+    TableParams { rules: TableRules::default(), roll_interval_ms: 100, max_buy_in: 10_000, max_seats: 8 }
+}
+
+impl Sim {
+    fn new(n: usize) -> Self {
+        let keys: Vec<SigningKey> = (0..n).map(|i| SigningKey::from_bytes(&[i as u8 + 1; 32])).collect();
+        let host = NodeId(keys[0].verifying_key().to_bytes());
+        let id = TableId([9; 16]);
+        let (state, _) = TableState::open(id, games::TableId(1), host, params(), 0, 1_000).unwrap();
+        let config = ConsensusConfig { round_timeout_ms: 2_000, validator_timeout_ms: 500, agreement_threshold: 0.67 };
+        let mut machines: Vec<Machine> =
+            keys.iter().map(|k| Machine::new(k.clone(), config.clone(), state.clone(), 100)).collect();
+        for m in machines.iter_mut().skip(1) {
+            m.queue(Action::Join { buy_in: 1_000 }, 0);
+        }
+        Self {
+            machines,
+            keys,
+            now: 0,
+            queue: VecDeque::new(),
+            finals: (0..n).map(|_| Vec::new()).collect(),
+            withholding: Vec::new(),
+            cut: Vec::new(),
+            equivocations: 0,
+        }
+    }
+
+    fn id(&self, i: usize) -> NodeId {
+        NodeId(self.keys[i].verifying_key().to_bytes())
+    }
+
+    fn absorb(&mut self, i: usize, outputs: Vec<Output>) {
+        for o in outputs {
+            match o {
+                Output::Broadcast(s) => self.queue.push_back((i, s)),
+                Output::Final(f) => self.finals[i].push(*f),
+                Output::Equivocation { .. } => self.equivocations += 1,
+                Output::Behind { .. } | Output::AttemptFailed { .. } => {}
+            }
+        }
+    }
+
+    fn blocked(&self, a: usize, b: usize) -> bool {
+        self.cut.iter().any(|&(x, y)| (x, y) == (a, b) || (y, x) == (a, b))
+    }
+
+    /// Runs until `until` ms: delivers every message, then moves the clock to the next deadline, if not later.
+    fn run(&mut self, until: u64) {
+        for _ in 0..100_000 {
+            while let Some((from, signed)) = self.queue.pop_front() {
+                let message: Message = signed.verify().unwrap();
+                if self.withholding.contains(&from) && matches!(message.payload, Payload::Reveal { .. }) {
+                    continue;
+                }
+                for to in 0..self.machines.len() {
+                    if to != from && !self.blocked(from, to) {
+                        let origin = self.id(from);
+                        let out = self.machines[to].on_message(&message, &signed, origin, self.now);
+                        self.absorb(to, out);
+                    }
+                }
+            }
+            let next = self.machines.iter().map(Machine::next_deadline).min().unwrap_or(u64::MAX);
+            if next > until {
+                self.now = self.now.max(until);
+                return;
+            }
+            self.now = self.now.max(next);
+            for i in 0..self.machines.len() {
+                let out = self.machines[i].tick(self.now);
+                self.absorb(i, out);
+            }
+        }
+        panic!("the simulation spins at {} ms", self.now);
+    }
+
+    fn bet_all(&mut self, kind: BetKind, amount: u64) {
+        for m in &mut self.machines {
+            m.queue(Action::Bet { kind, amount }, self.now);
+        }
+    }
+}
+
+#[test]
+fn four_players_agree_on_every_roll_and_every_balance() {
+    let mut sim = Sim::new(4);
+    sim.run(1_000);
+    assert_eq!(sim.machines[0].state().players.len(), 4, "everyone joined");
+    for _ in 0..30 {
+        sim.bet_all(BetKind::Field, 10);
+        let round = sim.machines[0].state().round();
+        sim.run(sim.now + 150);
+        assert!(sim.machines[0].state().round() > round);
+    }
+    let hash = sim.machines[0].state().hash;
+    assert!(sim.machines.iter().all(|m| m.state().hash == hash), "one state everywhere");
+    assert!(sim.finals.iter().all(|f| f.len() == sim.finals[0].len()));
+    let dice: Vec<_> = sim.finals[0].iter().map(|f| f.dice).collect();
+    assert!(sim.finals.iter().all(|f| f.iter().map(|f| f.dice).collect::<Vec<_>>() == dice));
+    let supply: i128 = sim.machines[0].state().book.balances().map(|(_, b)| i128::from(b)).sum();
+    assert_eq!(supply, 0, "balances sum to zero (mint holds minus the buy-ins)");
+    assert!(sim.finals[0].iter().any(|f| f.effects.outcome.as_ref().is_some_and(|o| !o.resolutions.is_empty())));
+}
+
+#[test]
+fn a_player_who_withholds_a_reveal_forfeits_and_is_unseated() {
+    let mut sim = Sim::new(4);
+    sim.run(1_000);
+    sim.bet_all(BetKind::Pass, 20);
+    sim.run(sim.now + 150);
+    let bad = sim.id(3);
+    sim.withholding.push(3);
+    let before = sim.machines[0].state().round();
+    sim.run(sim.now + 3_000);
+    let state = sim.machines[0].state();
+    assert!(state.round() > before, "the honest players went on");
+    assert!(!state.players.contains_key(&bad), "the withholder lost its seat");
+    assert!(!state.engine.bets().iter().any(|b| b.player == crate::consensus::state::seat_id(&bad)));
+    assert!(sim.finals[0].iter().any(|f| f.effects.forfeited == vec![bad]));
+    for i in 1..3 {
+        assert_eq!(sim.machines[i].state().hash, state.hash);
+    }
+}
+
+#[test]
+fn a_partition_without_a_quorum_stalls_then_resumes_after_healing() {
+    let mut sim = Sim::new(4);
+    sim.run(1_000);
+    // 2 | 2: neither half has 3 of 4 signatures.
+    sim.cut = vec![(0, 2), (0, 3), (1, 2), (1, 3)];
+    let round = sim.machines[0].state().round();
+    sim.run(sim.now + 10_000);
+    assert!(sim.machines.iter().all(|m| m.state().round() == round), "no quorum, no roll");
+    sim.cut.clear();
+    // Healing: each side hands the other what it holds of the stalled round (as the service does on link-up).
+    for i in 0..4 {
+        for s in sim.machines[i].current_messages() {
+            sim.queue.push_back((i, s));
+        }
+    }
+    let healed_at = sim.now;
+    while sim.machines.iter().any(|m| m.state().round() == round) && sim.now < healed_at + 5_000 {
+        sim.run(sim.now + 50);
+    }
+    assert!(sim.machines.iter().all(|m| m.state().round() > round), "rolls again within 5 s of healing");
+    let hash = sim.machines[0].state().hash;
+    assert!(sim.machines.iter().all(|m| m.state().hash == hash));
+}
+
+#[test]
+fn a_partition_with_a_quorum_proceeds_and_the_minority_catches_up() {
+    let mut sim = Sim::new(4);
+    sim.run(1_000);
+    // 3 | 1: three signatures are a quorum of four.
+    sim.cut = vec![(3, 0), (3, 1), (3, 2)];
+    let round = sim.machines[0].state().round();
+    sim.run(sim.now + 6_000);
+    assert!(sim.machines[0].state().round() > round, "the majority rolls");
+    assert_eq!(sim.machines[3].state().round(), round, "the minority waits");
+}
+
+#[test]
+fn equivocation_is_reported_and_the_equivocator_withholds() {
+    let mut sim = Sim::new(4);
+    sim.run(1_000);
+    while sim.machines.iter().any(|m| m.phase().name() != "betting") {
+        sim.run(sim.now + 1);
+    }
+    let round = sim.machines[0].state().round();
+    let bad = 3;
+    // While the table bets, the bad player signs a commit for the coming round; its machine then commits again,
+    // differently, when the round opens.
+    assert_eq!(sim.machines[0].phase().name(), "betting");
+    let twin = Message {
+        version: bitcraps_wire::PROTOCOL_VERSION,
+        origin: sim.id(bad),
+        timestamp_ms: sim.now,
+        payload: Payload::Commit {
+            table: TableId([9; 16]),
+            round,
+            attempt: 0,
+            commitment: [7; 32],
+            actions: vec![Action::Bet { kind: BetKind::Field, amount: 5 }],
+        },
+    };
+    sim.queue.push_back((bad, SignedMessage::sign(&twin, &sim.keys[bad])));
+    sim.run(sim.now + 3_000);
+    assert!(sim.equivocations >= 3, "every honest machine saw it");
+    let state = sim.machines[0].state();
+    assert!(state.round() > round);
+    assert!(!state.players.contains_key(&sim.id(bad)));
+    assert_eq!(sim.machines[1].state().hash, state.hash);
+}
