@@ -25,7 +25,7 @@ const COLUMNS: [&str; 10] =
     ["Table", "Host", "Seats", "Limits", "Phase", "Round", "Round phase", "Joined", "Buy-in", ""];
 
 /// What the Game tab's forms hold between frames.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct GameForm {
     /// The Host a table form.
     pub host: HostTable,
@@ -33,12 +33,6 @@ pub struct GameForm {
     pub join_buy_in: BTreeMap<String, u64>,
     /// The Place bet row of each joined table, by table id.
     pub bets: BTreeMap<String, BetDraft>,
-}
-
-impl Default for GameForm {
-    fn default() -> Self {
-        Self { host: HostTable::default(), join_buy_in: BTreeMap::new(), bets: BTreeMap::new() }
-    }
 }
 
 /// Draws the Game tab.
