@@ -54,10 +54,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut DashboardState) {
             }
         });
     }
-    if let Some((ok, text)) = &state.command_result {
-        ui.add_space(4.0);
-        ui.label(if *ok { text.clone() } else { format!("Refused: {text}") });
-    }
+    crate::command_result::show(ui, state);
     ui.add_space(12.0);
     ui.heading("History");
     if snapshot.alert_history.is_empty() {

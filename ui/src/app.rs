@@ -43,12 +43,14 @@ impl Tab {
 pub struct Dashboard {
     pub state: DashboardState,
     pub tab: Tab,
+    /// What the Game tab's forms hold between frames.
+    pub game: game::GameForm,
 }
 
 impl Dashboard {
     /// A dashboard showing `state` on the Health tab.
     pub fn new(state: DashboardState) -> Self {
-        Self { state, tab: Tab::default() }
+        Self { state, tab: Tab::default(), game: game::GameForm::default() }
     }
 
     /// Draws the whole dashboard into `ui`.
@@ -67,7 +69,7 @@ impl Dashboard {
         }
         egui::CentralPanel::default().show(ui, |ui| match self.tab {
             Tab::Health => health::show(ui, &self.state),
-            Tab::Game => game::show(ui, &self.state),
+            Tab::Game => game::show(ui, &mut self.state, &mut self.game),
             Tab::Resources => resources::show(ui, &self.state),
             Tab::Alerts => alerts::show(ui, &mut self.state),
         });

@@ -78,6 +78,28 @@ pub fn count(n: Option<u32>) -> String {
     n.map_or_else(|| "n/a".to_owned(), |n| n.to_string())
 }
 
+/// Formats a latency in milliseconds with the precision its size deserves: `0.08 ms`, `4.1 ms`, `120 ms`.
+pub fn millis(ms: f64) -> String {
+    if !ms.is_finite() || ms < 0.0 {
+        "n/a".to_owned()
+    } else if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 1.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
+}
+
+/// Formats p50/p95/p99 of a latency window, e.g. `18.5 / 61.0 / 120 ms`; `no data` when it saw nothing.
+pub fn quantiles(q: &bitcraps_api::LatencyQuantiles) -> String {
+    if q.count == 0 {
+        return "no data".to_owned();
+    }
+    let bare = |ms: f64| millis(ms).trim_end_matches(" ms").to_owned();
+    format!("{} / {} / {} ms", bare(q.p50_ms), bare(q.p95_ms), bare(q.p99_ms))
+}
+
 /// The first 16 characters of a node id: enough to tell nodes apart, short enough for a title bar.
 pub fn short_id(id: &str) -> &str {
     id.char_indices().nth(16).map_or(id, |(i, _)| &id[..i])
@@ -107,5 +129,11 @@ mod tests {
         assert_eq!(count(Some(7)), "7");
         assert_eq!(short_id("0123456789abcdef0123"), "0123456789abcdef");
         assert_eq!(short_id("abc"), "abc");
+        assert_eq!(millis(0.084), "0.08 ms");
+        assert_eq!(millis(4.12), "4.1 ms");
+        assert_eq!(millis(120.4), "120 ms");
+        let q = bitcraps_api::LatencyQuantiles { p50_ms: 18.5, p95_ms: 61.0, p99_ms: 120.4, max_ms: 0.0, count: 3 };
+        assert_eq!(quantiles(&q), "18.5 / 61.0 / 120 ms");
+        assert_eq!(quantiles(&bitcraps_api::LatencyQuantiles::default()), "no data");
     }
 }

@@ -1,4 +1,5 @@
-//! The Health tab: who the node is, how long it has run, the API connection, and the health light with reasons.
+//! The Health tab: who the node is, how long it has run, the API connection, the health light with reasons, and
+//! the mesh peers ([`crate::peers`]).
 
 use bitcraps_api::HealthLevel;
 use egui::{Color32, RichText};
@@ -26,6 +27,16 @@ pub fn level_name(level: HealthLevel) -> &'static str {
 
 /// Draws the Health tab.
 pub fn show(ui: &mut egui::Ui, state: &DashboardState) {
+    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        node(ui, state);
+        if let Some(snapshot) = &state.snapshot {
+            ui.add_space(12.0);
+            crate::peers::show(ui, &snapshot.net, snapshot.node.now_ms);
+        }
+    });
+}
+
+fn node(ui: &mut egui::Ui, state: &DashboardState) {
     ui.heading("Node health");
     ui.add_space(6.0);
     egui::Grid::new("health_grid").num_columns(2).spacing([24.0, 6.0]).striped(true).show(ui, |ui| {

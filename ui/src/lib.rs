@@ -9,12 +9,17 @@
 
 pub mod alerts;
 pub mod app;
+pub mod bet_kinds;
+pub mod command_result;
 pub mod connection;
 pub mod format;
 pub mod game;
 pub mod health;
+pub mod peers;
+pub mod poller;
 pub mod resources;
 pub mod state;
+pub mod table;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

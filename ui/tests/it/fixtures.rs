@@ -5,7 +5,10 @@
 //! `cargo test -p bitcraps-ui --test it -- --ignored regenerate_fixtures`; a snapshot recorded from a real node
 //! (`GET /api/v1/snapshot`) may replace `snapshot.json` as long as it keeps at least 900 samples.
 
-use bitcraps_api::{AlertSummary, GameSummary, Health, HealthLevel, NodeInfo, ResourceSample, Snapshot, TableSummary};
+use bitcraps_api::{
+    AlertSummary, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, LatencyQuantiles, NetStats, NetSummary,
+    NodeInfo, PeerSummary, ReasonCount, ResourceSample, RollSummary, SeatSummary, Snapshot, TableSummary,
+};
 
 use crate::harness::{fixture, fixture_path};
 
@@ -53,9 +56,20 @@ fn samples(count: u64, now_ms: u64, seed: u64) -> Vec<ResourceSample> {
         .collect()
 }
 
+/// The fixture node's id.
+pub const NODE_ID: &str = "5f3a9c0e7b21d84f6a0c2e91b7d35f48c1e0a9b27d64f3e85a1c09d7b2e6f413";
+/// The busy node's peers.
+pub const PEER_IDS: [&str; 3] = [
+    "9b04d2e17f5c3a8e0d6b1f4c7a2e9d350c8b1a6f4e2d7c9b3a5f0e1d8c6b4a27",
+    "c2e7a1f09d3b5e8c4a6f2d1b0e9c7a5f3d8b6e4c2a0f9e7d5c3b1a8f6e4d2c0b",
+    "04f6e8d2c1b3a5978e6d4c2b0a1f3e5d7c9b8a6f4e2d0c1b3a5f7e9d8c6b4a21",
+];
+/// The busy node's tables: the first is joined, the second only advertised.
+pub const TABLE_IDS: [&str; 2] = ["7c1e04b9a2d35f68e1c0b7a49d2f3e56", "a902f3e1c4b57d6a08e9f1c2b3d4a5e6"];
+
 fn node(now_ms: u64, db_size_bytes: u64) -> NodeInfo {
     NodeInfo {
-        node_id: "5f3a9c0e7b21d84f6a0c2e91b7d35f48c1e0a9b27d64f3e85a1c09d7b2e6f413".to_owned(),
+        node_id: NODE_ID.to_owned(),
         version: "0.1.0".to_owned(),
         started_at_ms: STARTED_AT_MS,
         now_ms,
@@ -88,7 +102,7 @@ pub fn quiet_snapshot() -> Snapshot {
     }
 }
 
-/// A busy node: yellow health, two tables, two alerts, 120 samples.
+/// A busy node: yellow health, three peers, two tables (one joined), two alerts, 120 samples.
 pub fn busy_snapshot() -> Snapshot {
     let now_ms = STARTED_AT_MS + 93_784_000;
     let resources = samples(120, now_ms, 11);
@@ -100,24 +114,8 @@ pub fn busy_snapshot() -> Snapshot {
             reasons: vec!["process CPU above 80 % for 2 min".to_owned(), "database larger than 1 GiB".to_owned()],
         },
         resources,
-        game: GameSummary {
-            tables: vec![
-                TableSummary {
-                    table_id: "table-7c1e".to_owned(),
-                    host_id: "5f3a9c0e7b21d84f6a0c2e91b7d35f48c1e0a9b27d64f3e85a1c09d7b2e6f413".to_owned(),
-                    seated: 3,
-                    max_seats: 8,
-                    phase: "come-out roll".to_owned(),
-                },
-                TableSummary {
-                    table_id: "table-a902".to_owned(),
-                    host_id: "9b04d2e17f5c3a8e0d6b1f4c7a2e9d350c8b1a6f4e2d7c9b3a5f0e1d8c6b4a27".to_owned(),
-                    seated: 6,
-                    max_seats: 6,
-                    phase: "point 8".to_owned(),
-                },
-            ],
-        },
+        game: busy_game(),
+        net: busy_net(now_ms),
         alerts: vec![
             AlertSummary {
                 alert_id: "alert-1".to_owned(),
@@ -142,6 +140,122 @@ pub fn busy_snapshot() -> Snapshot {
         ],
         last_event_id: 120_417,
         ..Snapshot::default()
+    }
+}
+
+fn quantiles(p50_ms: f64, p95_ms: f64, p99_ms: f64, count: u64) -> LatencyQuantiles {
+    LatencyQuantiles { p50_ms, p95_ms, p99_ms, max_ms: p99_ms * 1.5, count }
+}
+
+/// Three linked peers (two LAN, one BLE), one banned node, and the mesh counters of a busy hour.
+fn busy_net(now_ms: u64) -> NetSummary {
+    let peer = |i: usize, transport: &str, address: &str, outbound: bool, rtt_ms: f64, reputation: i32| PeerSummary {
+        node_id: PEER_IDS[i].to_owned(),
+        address: address.to_owned(),
+        transport: transport.to_owned(),
+        outbound,
+        rtt_ms,
+        reputation,
+        connected_since_ms: now_ms - [3_725_000, 184_000, 42_000][i],
+        bytes_in: [4_812_331, 913_408, 18_204][i],
+        bytes_out: [3_980_112, 1_204_511, 9_870][i],
+        messages_in: [18_204, 3_512, 71][i],
+        messages_out: [17_930, 4_120, 64][i],
+    };
+    NetSummary {
+        enabled: true,
+        listen_addr: "0.0.0.0:47800".to_owned(),
+        peers: vec![
+            peer(0, "lan", "192.168.1.23:47800", true, 3.4, 100),
+            peer(1, "lan", "192.168.1.41:52114", false, 7.9, 92),
+            peer(2, "ble", "BitCraps-7f2e", true, 48.2, 75),
+        ],
+        banned: vec!["e1d2c3b4a5968778695a4b3c2d1e0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2".to_owned()],
+        stats: NetStats {
+            messages_in: 21_787,
+            messages_out: 22_114,
+            messages_in_per_sec: 12.4,
+            messages_out_per_sec: 11.8,
+            relayed: 6_402,
+            duplicates: 9_315,
+            dropped: vec![
+                ReasonCount { reason: "bad_signature".to_owned(), count: 3 },
+                ReasonCount { reason: "rate_limited".to_owned(), count: 12 },
+            ],
+            propagation: quantiles(18.5, 61.0, 120.4, 9_812),
+            per_hop: quantiles(4.1, 11.7, 35.2, 21_787),
+            signature_verify: quantiles(0.05, 0.09, 0.21, 21_787),
+            link_rtt: quantiles(6.2, 44.0, 52.3, 3_600),
+        },
+    }
+}
+
+/// Two tables: the first hosted by a peer and joined here (two players, three open bets, three rolls), the second
+/// a full table this node only knows from its advert.
+fn busy_game() -> GameSummary {
+    let bet = |bet_id: u64, node_id: &str, kind: &str, amount: u64| BetSummary {
+        bet_id,
+        node_id: node_id.to_owned(),
+        kind: kind.to_owned(),
+        amount,
+    };
+    let roll = |round: u64, d1: u8, d2: u8, point: u8, forfeited: Vec<String>| RollSummary {
+        round,
+        d1,
+        d2,
+        point,
+        latency_ms: 180.0 + round as f64,
+        forfeited,
+    };
+    let joined = TableSummary {
+        table_id: TABLE_IDS[0].to_owned(),
+        host_id: PEER_IDS[0].to_owned(),
+        seated: 2,
+        max_seats: 8,
+        phase: "point 6".to_owned(),
+        min_bet: 5,
+        max_bet: 500,
+        max_buy_in: 10_000,
+        roll_interval_ms: 5_000,
+        round: 42,
+        round_phase: "betting".to_owned(),
+        joined: true,
+        players: vec![
+            SeatSummary { node_id: PEER_IDS[0].to_owned(), balance: 1_480, is_shooter: true },
+            SeatSummary { node_id: NODE_ID.to_owned(), balance: 935, is_shooter: false },
+        ],
+        bets: vec![bet(101, PEER_IDS[0], "pass", 25), bet(102, NODE_ID, "pass", 10), bet(104, NODE_ID, "place_8", 30)],
+        recent_rolls: vec![
+            roll(41, 4, 2, 6, Vec::new()),
+            roll(40, 5, 6, 0, Vec::new()),
+            roll(39, 3, 4, 0, vec![PEER_IDS[2].to_owned()]),
+        ],
+        state_hash: "3f9a0c7e1b2d4f6a8c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d2f4a".to_owned(),
+    };
+    let full = TableSummary {
+        table_id: TABLE_IDS[1].to_owned(),
+        host_id: PEER_IDS[1].to_owned(),
+        seated: 6,
+        max_seats: 6,
+        phase: "come-out".to_owned(),
+        min_bet: 25,
+        max_bet: 1_000,
+        max_buy_in: 20_000,
+        roll_interval_ms: 8_000,
+        round: 7,
+        round_phase: String::new(),
+        joined: false,
+        ..TableSummary::default()
+    };
+    GameSummary {
+        tables: vec![joined, full],
+        consensus: ConsensusStats {
+            rounds_final: 41,
+            attempts_failed: 2,
+            forfeits: 1,
+            equivocations: 0,
+            round_latency: quantiles(182.0, 240.5, 410.0, 41),
+        },
     }
 }
 

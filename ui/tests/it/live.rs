@@ -145,3 +145,78 @@ fn after_the_node_stops_the_dashboard_starts_afresh() {
     assert_eq!(seen.recv().unwrap().0, "/api/v1/events", "no since=501 for a restarted node");
     assert!(!state.node_stopping);
 }
+
+/// Serves every connection on its own thread: the first gets `main` and stays open for `hold`, each later one (a
+/// snapshot poll) gets `poll` and is closed. Reports each request path and the first client message.
+fn stand_in_node_polled(
+    listener: TcpListener,
+    main: ServerMessage,
+    poll: ServerMessage,
+    hold: Duration,
+    seen: mpsc::Sender<(String, String)>,
+) {
+    std::thread::Builder::new()
+        .name("stand-in-node".to_owned())
+        .spawn(move || {
+            for (i, stream) in listener.incoming().enumerate() {
+                let Ok(stream) = stream else { return };
+                let message = if i == 0 { main.clone() } else { poll.clone() };
+                let seen = seen.clone();
+                std::thread::Builder::new()
+                    .name(format!("stand-in-conn-{i}"))
+                    .spawn(move || {
+                        let mut path = String::new();
+                        #[allow(clippy::result_large_err)] // tungstenite's handshake callback type.
+                        let callback = |req: &tungstenite::handshake::server::Request, resp| {
+                            path = req.uri().to_string();
+                            Ok(resp)
+                        };
+                        let Ok(mut ws) = tungstenite::accept_hdr(stream, callback) else { return };
+                        let first = ws.read().unwrap().into_text().unwrap();
+                        seen.send((path, first.to_string())).ok();
+                        ws.send(text(&message)).unwrap();
+                        std::thread::sleep(if i == 0 { hold } else { Duration::from_millis(50) });
+                        ws.close(None).ok();
+                        ws.flush().ok();
+                    })
+                    .unwrap();
+            }
+        })
+        .unwrap();
+}
+
+#[test]
+fn tables_and_peers_are_polled_while_connected() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let api_url = format!("http://{}", listener.local_addr().unwrap());
+    let mut first = fixture("snapshot_busy.json");
+    first.last_event_id = 10;
+    first.net.peers.clear();
+    first.game.tables.truncate(1);
+    let mut fresh = fixture("snapshot_busy.json");
+    fresh.last_event_id = 99;
+    fresh.health.level = HealthLevel::Red;
+    let (seen_tx, seen) = mpsc::channel();
+    stand_in_node_polled(
+        listener,
+        ServerMessage::Snapshot { snapshot: Box::new(first) },
+        ServerMessage::Snapshot { snapshot: Box::new(fresh) },
+        Duration::from_secs(10),
+        seen_tx,
+    );
+
+    let mut state = DashboardState::new(api_url.clone());
+    let mut connection = Connection::new(ConnectConfig { api_url, token: TOKEN.to_owned() });
+    poll_until(&mut connection, &mut state, |s| s.snapshot.as_ref().is_some_and(|s| s.net.peers.len() == 3));
+
+    let snapshot = state.snapshot.as_ref().unwrap();
+    assert_eq!(snapshot.game.tables.len(), 2, "tables come with the poll");
+    assert_eq!(snapshot.last_event_id, 10, "the event stream's position is not the poll's");
+    assert_eq!(snapshot.health.level, HealthLevel::Yellow, "health stays as the event stream left it");
+    assert!(state.is_connected());
+    let (main_path, _) = seen.recv().unwrap();
+    let (poll_path, poll_auth) = seen.recv().unwrap();
+    assert_eq!(main_path, "/api/v1/events");
+    assert_eq!(poll_path, "/api/v1/events", "a poll is a fresh subscription: its first message is a snapshot");
+    assert_eq!(serde_json::from_str::<ClientMessage>(&poll_auth).unwrap(), ClientMessage::Auth { token: TOKEN.into() });
+}

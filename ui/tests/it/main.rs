@@ -7,8 +7,10 @@
 
 mod cli;
 mod fixtures;
+mod game;
 mod harness;
 mod live;
+mod peers;
 mod snapshots;
 mod state;
 mod tabs;

@@ -2,6 +2,8 @@
 //! Regenerate with `UPDATE_SNAPSHOTS=1 cargo test -p bitcraps-ui --test it snapshots`.
 
 use bitcraps_ui::{ConnectionStatus, DashboardState};
+use egui::accesskit::Role;
+use egui_kittest::kittest::{Queryable as _, by};
 
 use crate::harness::{fixture, harness, harness_for, open_tab};
 
@@ -45,6 +47,26 @@ fn tab_game_busy() {
 #[test]
 fn tab_alerts_busy() {
     tab_image("snapshot_busy.json", "Alerts", "tab_alerts_busy");
+}
+
+#[test]
+fn health_no_peers() {
+    let mut snapshot = fixture("snapshot_busy.json");
+    snapshot.net.peers.clear();
+    snapshot.net.banned.clear();
+    let mut harness = harness(DashboardState::from_snapshot(snapshot));
+    harness.snapshot("health_no_peers");
+}
+
+#[test]
+fn game_bet_kind_menu() {
+    let mut harness = harness_for("snapshot_busy.json");
+    open_tab(&mut harness, "Game");
+    harness.get(by().role(Role::ComboBox)).click();
+    harness.run();
+    harness.remove_cursor();
+    harness.run();
+    harness.snapshot("game_bet_kind_menu");
 }
 
 #[test]

@@ -136,3 +136,26 @@ fn window_title_follows_the_connection() {
     assert_eq!(title, "BitCraps · offline, retrying");
     assert!(!title.contains("connected"));
 }
+
+#[test]
+fn a_refresh_folds_tables_peers_and_clock_only() {
+    let mut state = quiet_state();
+    let mut fresh = fixture("snapshot_busy.json");
+    fresh.node.node_id = state.snapshot.as_ref().unwrap().node.node_id.clone();
+    let now_ms = fresh.node.now_ms;
+    assert!(!state.has_live_tables_or_peers(), "the quiet node is off the mesh and knows no tables");
+    assert_eq!(state.refresh_live(fresh.clone()), Applied::Updated);
+    let snapshot = state.snapshot.as_ref().unwrap();
+    assert_eq!(snapshot.game, fresh.game);
+    assert_eq!(snapshot.net, fresh.net);
+    assert_eq!(snapshot.node.now_ms, now_ms);
+    assert_eq!(snapshot.health.level, HealthLevel::Green);
+    assert_eq!(snapshot.last_event_id, 7342);
+    assert_eq!(state.samples.len(), 900);
+    assert!(state.has_live_tables_or_peers());
+
+    fresh.node.node_id = "another node".to_owned();
+    fresh.net.peers.clear();
+    assert_eq!(state.refresh_live(fresh), Applied::Ignored);
+    assert_eq!(state.snapshot.as_ref().unwrap().net.peers.len(), 3);
+}
