@@ -31,6 +31,8 @@ pub struct Shared {
     /// The table journal's backend, fixed for the node's lifetime.
     pub journal: JournalStatus,
     pub sampler_interval_ms: AtomicU64,
+    /// The mesh tables as the table protocol publishes them, and its command door.
+    pub games: crate::consensus::view::GamesView,
     db: Mutex<Connection>,
     samples: Mutex<SampleRing>,
     health: Mutex<Health>,
@@ -79,6 +81,7 @@ impl Shared {
             alerts: p.alerts,
             journal: p.journal,
             sampler_interval_ms: AtomicU64::new(p.sampler_interval_ms),
+            games: Default::default(),
             db: Mutex::new(p.db),
             samples: Mutex::new(SampleRing { samples, capacity: p.sample_capacity }),
             health: Mutex::new(Health::default()),
@@ -156,7 +159,7 @@ impl Shared {
             },
             health,
             resources,
-            game: Default::default(),
+            game: self.games.summary(now_ms),
             net: Default::default(),
             alerts: self.alerts.active(now_ms),
             alert_history: self.alerts.history(),

@@ -11,7 +11,10 @@
 
 pub mod crypto;
 pub mod machine;
+pub mod service;
 pub mod state;
+pub mod store;
+pub mod view;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

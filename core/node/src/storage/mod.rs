@@ -11,6 +11,8 @@ pub mod bets;
 pub mod craps_tables;
 pub mod game_archive;
 pub mod ledger_entries;
+pub mod mesh_rounds;
+pub mod mesh_tables;
 pub mod metric_summaries;
 pub mod resource_samples;
 pub mod rolls;
@@ -34,6 +36,8 @@ pub const MIGRATIONS: &[&str] = &[
     game_archive::MIGRATION_8,
     metric_summaries::MIGRATION,
     alert_history::MIGRATION,
+    mesh_tables::MIGRATION,
+    mesh_rounds::MIGRATION,
 ];
 
 /// Why the database could not be opened.

@@ -1,0 +1,409 @@
+//! The task that plays the mesh tables: mesh deliveries and API commands in; broadcasts, sync answers, stored
+//! rounds, journal records and the published view out; the machines' timers in between.
+//!
+//! A final round is appended to the table journal (every signed message of it, acknowledged once durable) and
+//! then written to SQLite in one transaction; only then does the view show it.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bitcraps_api::{HostTable, RollSummary};
+use bitcraps_rules::{BetKind, FieldVariant, OddsLimit, TableRules};
+use bitcraps_wire::{
+    Action, MeshFrame, Message, NodeId, PROTOCOL_VERSION, Payload, SignedMessage, TableId, TableParams,
+};
+use ed25519_dalek::SigningKey;
+use tokio::sync::{mpsc, watch};
+
+use crate::config::ConsensusConfig;
+use crate::consensus::machine::{FinalRound, Machine, Output};
+use crate::consensus::store;
+use crate::consensus::view::{Counters, GameCommand, GameRefusal, RECENT_ROLLS, Request};
+use crate::net::mesh::{Delivery, MeshHandle};
+use crate::state::{Shared, now_ms};
+
+/// Bytes of finalized rounds put in one sync answer (the frame limit is 16 KiB by default).
+const SYNC_BUDGET: usize = 8 * 1024;
+/// Least time between two sync requests for one table.
+const SYNC_EVERY_MS: u64 = 200;
+
+/// What the service needs.
+#[derive(Debug)]
+pub struct ServiceParts {
+    pub shared: Arc<Shared>,
+    pub key: SigningKey,
+    pub config: ConsensusConfig,
+    pub mesh: MeshHandle,
+    pub deliveries: mpsc::Receiver<Delivery>,
+    pub journal: bitcraps_journal::Appender,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+struct Service {
+    shared: Arc<Shared>,
+    key: SigningKey,
+    me: NodeId,
+    config: ConsensusConfig,
+    mesh: MeshHandle,
+    journal: bitcraps_journal::Appender,
+    machines: BTreeMap<TableId, Machine>,
+    adverts: BTreeMap<TableId, SignedMessage>,
+    rolls: BTreeMap<TableId, VecDeque<RollSummary>>,
+    last_sync: BTreeMap<TableId, u64>,
+    counters: Counters,
+}
+
+/// Loads the stored mesh tables and starts the service task.
+pub fn spawn(parts: ServiceParts) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let ServiceParts { shared, key, config, mesh, mut deliveries, journal, mut shutdown } = parts;
+    let me = NodeId(key.verifying_key().to_bytes());
+    let now = now_ms();
+    let mut service = Service {
+        shared: shared.clone(),
+        key,
+        me,
+        config,
+        mesh,
+        journal,
+        machines: BTreeMap::new(),
+        adverts: BTreeMap::new(),
+        rolls: BTreeMap::new(),
+        last_sync: BTreeMap::new(),
+        counters: Counters::default(),
+    };
+    let stored = store::load(&shared.db())?;
+    for (state, advert) in stored {
+        let id = state.id;
+        let recent = crate::storage::mesh_rounds::recent(&shared.db(), &id, RECENT_ROLLS)?;
+        service.rolls.insert(id, recent.iter().map(roll_summary).collect());
+        let opens_at = now + u64::from(state.params.roll_interval_ms);
+        service.machines.insert(id, Machine::new(service.key.clone(), service.config.clone(), state, opens_at));
+        service.adverts.insert(id, advert);
+    }
+    tracing::info!(tables = service.machines.len(), "table protocol started");
+    let (requests_tx, mut requests) = mpsc::channel::<Request>(64);
+    shared.games.connect(requests_tx);
+    service.publish();
+    Ok(tokio::spawn(async move {
+        loop {
+            let next = service.machines.values().map(Machine::next_deadline).min().unwrap_or(u64::MAX);
+            let wait = Duration::from_millis(next.saturating_sub(now_ms()).min(60_000));
+            tokio::select! {
+                () = async { let _ = shutdown.wait_for(|stop| *stop).await; } => break,
+                delivery = deliveries.recv() => match delivery {
+                    Some(d) => service.on_delivery(d).await,
+                    None => break,
+                },
+                Some((command, reply)) = requests.recv() => {
+                    let answer = service.on_command(command).await;
+                    let _ = reply.send(answer);
+                }
+                () = tokio::time::sleep(wait) => {}
+            }
+            service.tick().await;
+        }
+    }))
+}
+
+impl Service {
+    async fn tick(&mut self) {
+        let now = now_ms();
+        let due: Vec<TableId> =
+            self.machines.iter().filter(|(_, m)| m.next_deadline() <= now).map(|(id, _)| *id).collect();
+        for id in due {
+            if let Some(m) = self.machines.get_mut(&id) {
+                let out = m.tick(now);
+                self.handle(id, out, None).await;
+            }
+        }
+    }
+
+    async fn on_delivery(&mut self, delivery: Delivery) {
+        match delivery {
+            Delivery::Message { message, signed, from } => self.on_message(message, signed, from).await,
+            Delivery::SyncRequest { from, table, from_round } => self.answer_sync(from, table, from_round).await,
+            Delivery::SyncResponse { from, table, messages } => {
+                for signed in messages {
+                    match signed.verify() {
+                        Ok(message) if *message.payload.table() == table => {
+                            self.on_message(message, signed, from).await;
+                        }
+                        _ => tracing::debug!(peer = %from, "dropped an invalid message of a sync answer"),
+                    }
+                }
+                self.last_sync.remove(&table);
+            }
+            Delivery::PeerUp { peer } => {
+                // Hand the new neighbour what this node holds of every table in progress, and ask for what it
+                // holds beyond: after a partition heals, both sides converge on the same attempt.
+                let tables: Vec<(TableId, u64)> =
+                    self.machines.iter().map(|(id, m)| (*id, m.state().round())).collect();
+                for (table, round) in tables {
+                    self.answer_sync(peer, table, u64::MAX).await;
+                    self.mesh.send(peer, MeshFrame::SyncRequest { table, from_round: round }).await;
+                }
+            }
+        }
+    }
+
+    async fn on_message(&mut self, message: Message, signed: SignedMessage, from: NodeId) {
+        let table = *message.payload.table();
+        if let Payload::TableAdvert { .. } = message.payload {
+            if !self.machines.contains_key(&table) {
+                self.adopt_table(&signed).await;
+            }
+            return;
+        }
+        let now = now_ms();
+        let Some(machine) = self.machines.get_mut(&table) else {
+            self.request_sync(from, table, 0).await;
+            return;
+        };
+        let out = machine.on_message(&message, &signed, from, now);
+        self.handle(table, out, Some(from)).await;
+    }
+
+    async fn adopt_table(&mut self, advert: &SignedMessage) {
+        let now = now_ms();
+        let created = store::create(&mut self.shared.db(), advert, now);
+        match created {
+            Ok(state) => {
+                let id = state.id;
+                tracing::info!(table = %id, host = %state.host, "learned a table");
+                self.journal_append(std::slice::from_ref(advert)).await;
+                let opens_at = now + u64::from(state.params.roll_interval_ms);
+                self.machines.insert(id, Machine::new(self.key.clone(), self.config.clone(), state, opens_at));
+                self.adverts.insert(id, advert.clone());
+                self.publish();
+            }
+            Err(e) => tracing::warn!(error = %e, "could not store a table advert"),
+        }
+    }
+
+    async fn handle(&mut self, table: TableId, outputs: Vec<Output>, from: Option<NodeId>) {
+        for output in outputs {
+            match output {
+                Output::Broadcast(signed) => self.mesh.broadcast(signed).await,
+                Output::Final(done) => self.on_final(table, *done).await,
+                Output::Equivocation { origin, first, second } => {
+                    tracing::warn!(%table, %origin, "equivocation: two signed messages for one slot; banning");
+                    let stored =
+                        store::record_equivocation(&self.shared.db(), &table, &origin, &first, &second, now_ms());
+                    if let Err(e) = stored {
+                        tracing::warn!(error = %e, "could not keep the equivocation proof");
+                    }
+                    self.counters.equivocations += 1;
+                    self.mesh.ban(origin, "equivocation").await;
+                }
+                Output::Behind { peer } => self.request_sync(from.unwrap_or(peer), table, u64::MAX).await,
+                Output::AttemptFailed { round, attempt } => {
+                    tracing::info!(%table, round, attempt, "attempt without a quorum; restarting the round");
+                    self.counters.attempts_failed += 1;
+                }
+            }
+        }
+        self.publish();
+    }
+
+    async fn on_final(&mut self, table: TableId, done: FinalRound) {
+        self.journal_append(&done.messages).await;
+        let now = now_ms();
+        if let Err(e) = store::commit_round(&mut self.shared.db(), &done, now) {
+            tracing::error!(%table, round = done.round, error = %e, "could not store a final round; leaving the table");
+            self.machines.remove(&table);
+            return;
+        }
+        self.counters.rounds_final += 1;
+        self.counters.forfeits += done.effects.forfeited.len() as u64;
+        self.shared.games.round_latency.record(now, done.latency_ms.saturating_mul(1000), false);
+        for (player, why) in &done.effects.refused {
+            if *player == self.me {
+                tracing::info!(%table, round = done.round, why, "an action of this node was refused");
+            }
+        }
+        let rolls = self.rolls.entry(table).or_default();
+        rolls.push_front(RollSummary {
+            round: done.round,
+            d1: done.dice.d1(),
+            d2: done.dice.d2(),
+            point: done.next.engine.phase().point().map_or(0, |p| p.number()),
+            latency_ms: done.latency_ms as f64,
+            forfeited: done.view.withheld.iter().map(NodeId::to_hex).collect(),
+        });
+        rolls.truncate(RECENT_ROLLS);
+    }
+
+    async fn journal_append(&self, messages: &[SignedMessage]) {
+        let appends = messages.iter().map(|m| self.journal.append(postcard::to_stdvec(m).unwrap_or_default()));
+        for result in futures_util::future::join_all(appends).await {
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "table journal append failed");
+            }
+        }
+    }
+
+    async fn request_sync(&mut self, peer: NodeId, table: TableId, from_round: u64) {
+        let now = now_ms();
+        if self.last_sync.get(&table).is_some_and(|t| now < t + SYNC_EVERY_MS) {
+            return;
+        }
+        self.last_sync.insert(table, now);
+        let from_round = if from_round == u64::MAX {
+            self.machines.get(&table).map_or(0, |m| m.state().round())
+        } else {
+            from_round
+        };
+        self.mesh.send(peer, MeshFrame::SyncRequest { table, from_round }).await;
+    }
+
+    /// Sends `peer` the advert, the final rounds from `from_round` (whole rounds, within a budget) and the
+    /// messages of the attempt in progress.
+    async fn answer_sync(&mut self, peer: NodeId, table: TableId, from_round: u64) {
+        let (Some(advert), Some(machine)) = (self.adverts.get(&table), self.machines.get(&table)) else { return };
+        let mut messages = vec![advert.clone()];
+        if from_round < machine.state().round() {
+            match crate::storage::mesh_rounds::messages_from(&self.shared.db(), &table, from_round, SYNC_BUDGET) {
+                Ok(rounds) => messages.extend(rounds),
+                Err(e) => tracing::warn!(error = %e, "could not read rounds for a sync answer"),
+            }
+        }
+        let current = machine.current_messages();
+        if messages.len() + current.len() <= bitcraps_wire::message::MAX_SYNC_MESSAGES {
+            messages.extend(current);
+        }
+        self.mesh.send(peer, MeshFrame::SyncResponse { table, messages }).await;
+    }
+
+    async fn on_command(&mut self, command: GameCommand) -> Result<String, GameRefusal> {
+        let now = now_ms();
+        let answer = match command {
+            GameCommand::Host(host) => self.host(&host, now).await,
+            GameCommand::Join { table, buy_in } => {
+                let me = self.me;
+                let machine = self.machine(&table)?;
+                if machine.state().players.contains_key(&me) {
+                    return Err(GameRefusal::new("already_seated", format!("already seated at table {table}")));
+                }
+                let max = machine.state().params.max_buy_in;
+                if buy_in == 0 || buy_in > max {
+                    return Err(GameRefusal::new("invalid_value", format!("buy-in must be 1 to {max}")));
+                }
+                machine.queue(Action::Join { buy_in }, now);
+                Ok(format!("joining table {table} with {buy_in} chips"))
+            }
+            GameCommand::Leave { table } => {
+                self.seated_machine(&table)?.queue(Action::Leave, now);
+                Ok(format!("leaving table {table} before the next roll"))
+            }
+            GameCommand::Bet { table, kind, amount } => {
+                let kind: BetKind = kind
+                    .parse()
+                    .map_err(|e: bitcraps_rules::BetError| GameRefusal::new("invalid_bet", e.to_string()))?;
+                let me = self.me;
+                let machine = self.seated_machine(&table)?;
+                let state = machine.state();
+                let seat = state.players.get(&me).copied().ok_or_else(|| not_seated(&table))?;
+                let mut engine = state.engine.clone();
+                let placement = engine
+                    .place_bet(seat, kind, amount, state.round())
+                    .map_err(|e| GameRefusal::new(e.code(), e.to_string()))?;
+                let chips = state.chips(&me);
+                if placement.total() > chips {
+                    return Err(GameRefusal::new(
+                        "insufficient_balance",
+                        format!("{} needed, {chips} held", placement.total()),
+                    ));
+                }
+                let round = state.round();
+                machine.queue(Action::Bet { kind, amount }, now);
+                Ok(format!("{kind} {amount} queued for roll {round}"))
+            }
+            GameCommand::Remove { table, bet_id } => {
+                self.seated_machine(&table)?.queue(Action::RemoveBet { bet_id }, now);
+                Ok(format!("bet {bet_id} comes down before the next roll"))
+            }
+        };
+        self.publish();
+        answer
+    }
+
+    async fn host(&mut self, host: &HostTable, now: u64) -> Result<String, GameRefusal> {
+        let params = table_params(host)?;
+        if host.buy_in == 0 || host.buy_in > host.max_buy_in {
+            return Err(GameRefusal::new(
+                "invalid_value",
+                format!("buy_in must be 1 to max_buy_in ({})", host.max_buy_in),
+            ));
+        }
+        let mut nonce = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
+        let table = TableId::derive(&self.me, now, &nonce);
+        let payload = Payload::TableAdvert { table, params, host_buy_in: host.buy_in, created_ms: now, round: 0 };
+        let advert = SignedMessage::sign(
+            &Message { version: PROTOCOL_VERSION, origin: self.me, timestamp_ms: now, payload },
+            &self.key,
+        );
+        self.adopt_table(&advert).await;
+        if !self.machines.contains_key(&table) {
+            return Err(GameRefusal::new("storage", "could not store the new table"));
+        }
+        self.mesh.broadcast(advert).await;
+        Ok(format!("table {table} opened"))
+    }
+
+    fn machine(&mut self, table: &TableId) -> Result<&mut Machine, GameRefusal> {
+        self.machines.get_mut(table).ok_or_else(|| GameRefusal::new("unknown_table", format!("no table {table} known")))
+    }
+
+    fn seated_machine(&mut self, table: &TableId) -> Result<&mut Machine, GameRefusal> {
+        let me = self.me;
+        let machine = self.machine(table)?;
+        if machine.state().players.contains_key(&me) { Ok(machine) } else { Err(not_seated(table)) }
+    }
+
+    fn publish(&self) {
+        self.shared.games.publish(&self.me, &self.machines, &self.rolls, self.counters);
+    }
+}
+
+fn not_seated(table: &TableId) -> GameRefusal {
+    GameRefusal::new("not_seated", format!("not seated at table {table}"))
+}
+
+/// Checks a host's choices and turns them into table parameters.
+fn table_params(h: &HostTable) -> Result<TableParams, GameRefusal> {
+    let bad = |m: String| Err(GameRefusal::new("invalid_value", m));
+    if h.min_bet == 0 || h.min_bet > h.max_bet {
+        return bad(format!("min_bet must be at least 1 and at most max_bet ({})", h.max_bet));
+    }
+    if !(1..=16).contains(&h.max_seats) {
+        return bad("max_seats must be 1 to 16".into());
+    }
+    if !(100..=600_000).contains(&h.roll_interval_ms) {
+        return bad("roll_interval_ms must be 100 to 600000".into());
+    }
+    let field = match h.field_pays_on_12 {
+        2 => FieldVariant::DoubleTwelve,
+        3 => FieldVariant::TripleTwelve,
+        other => return bad(format!("field_pays_on_12 must be 2 or 3, not {other}")),
+    };
+    let odds = match h.odds_multiple {
+        0 => OddsLimit::ThreeFourFive,
+        n @ 1..=100 => OddsLimit::Times(n),
+        n => return bad(format!("odds_multiple must be 0 (3-4-5x) or 1 to 100, not {n}")),
+    };
+    let rules = TableRules { min_bet: h.min_bet, max_bet: h.max_bet, odds, field, ..TableRules::default() };
+    Ok(TableParams { rules, roll_interval_ms: h.roll_interval_ms, max_buy_in: h.max_buy_in, max_seats: h.max_seats })
+}
+
+fn roll_summary(r: &crate::storage::mesh_rounds::RoundRow) -> RollSummary {
+    RollSummary {
+        round: r.round,
+        d1: r.dice.0,
+        d2: r.dice.1,
+        point: 0,
+        latency_ms: r.latency_ms as f64,
+        forfeited: r.withheld.iter().map(NodeId::to_hex).collect(),
+    }
+}

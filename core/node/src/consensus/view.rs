@@ -1,0 +1,152 @@
+//! What the API shows of the mesh tables ([`bitcraps_api::GameSummary`]), kept current by the service, and the
+//! door through which API commands reach it.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use bitcraps_api::{BetSummary, ConsensusStats, GameSummary, LatencyQuantiles, RollSummary, SeatSummary, TableSummary};
+use bitcraps_wire::{NodeId, TableId};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::consensus::machine::Machine;
+use crate::golden::LatencyWindow;
+
+/// Rolls kept per table for the API.
+pub const RECENT_ROLLS: usize = 20;
+
+/// A game command for the service (from the control API).
+#[derive(Debug)]
+pub enum GameCommand {
+    Host(bitcraps_api::HostTable),
+    Join { table: TableId, buy_in: u64 },
+    Leave { table: TableId },
+    Bet { table: TableId, kind: String, amount: u64 },
+    Remove { table: TableId, bet_id: u64 },
+}
+
+/// Why a game command was refused: a stable code and a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct GameRefusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl GameRefusal {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+/// A command and where its answer goes.
+pub type Request = (GameCommand, oneshot::Sender<Result<String, GameRefusal>>);
+
+/// Counters of the table protocol.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counters {
+    pub rounds_final: u64,
+    pub attempts_failed: u64,
+    pub forfeits: u64,
+    pub equivocations: u64,
+}
+
+/// The service's published view and its command door.
+#[derive(Debug, Default)]
+pub struct GamesView {
+    summary: Mutex<GameSummary>,
+    requests: OnceLock<mpsc::Sender<Request>>,
+    /// A round's first commit to its finality, here.
+    pub round_latency: LatencyWindow,
+}
+
+impl GamesView {
+    /// The tables and consensus statistics now.
+    pub fn summary(&self, now_ms: u64) -> GameSummary {
+        let mut summary = self.summary.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        if let Some(q) = self.round_latency.quantiles(now_ms) {
+            summary.consensus.round_latency = LatencyQuantiles {
+                p50_ms: q.p50_ms,
+                p95_ms: q.p95_ms,
+                p99_ms: q.p99_ms,
+                max_ms: q.max_ms,
+                count: q.count,
+            };
+        }
+        summary
+    }
+
+    pub(crate) fn connect(&self, requests: mpsc::Sender<Request>) {
+        let _ = self.requests.set(requests);
+    }
+
+    /// Sends a command to the service and waits for its answer.
+    pub async fn command(&self, command: GameCommand) -> Result<String, GameRefusal> {
+        let unavailable =
+            || GameRefusal::new("not_on_mesh", "the table protocol is not running (net.enabled = false?)");
+        let requests = self.requests.get().ok_or_else(unavailable)?;
+        let (reply, answer) = oneshot::channel();
+        requests.send((command, reply)).await.map_err(|_| unavailable())?;
+        answer.await.map_err(|_| unavailable())?
+    }
+
+    /// Publishes the tables as the machines hold them.
+    pub(crate) fn publish(
+        &self,
+        me: &NodeId,
+        machines: &BTreeMap<TableId, Machine>,
+        rolls: &BTreeMap<TableId, VecDeque<RollSummary>>,
+        counters: Counters,
+    ) {
+        let tables = machines.values().map(|m| table_summary(me, m, rolls.get(&m.state().id))).collect();
+        let consensus = ConsensusStats {
+            rounds_final: counters.rounds_final,
+            attempts_failed: counters.attempts_failed,
+            forfeits: counters.forfeits,
+            equivocations: counters.equivocations,
+            round_latency: LatencyQuantiles::default(),
+        };
+        *self.summary.lock().unwrap_or_else(PoisonError::into_inner) = GameSummary { tables, consensus };
+    }
+}
+
+fn table_summary(me: &NodeId, m: &Machine, rolls: Option<&VecDeque<RollSummary>>) -> TableSummary {
+    let s = m.state();
+    let rules = s.engine.rules();
+    let shooter = s.engine.shooter();
+    TableSummary {
+        table_id: s.id.to_hex(),
+        host_id: s.host.to_hex(),
+        seated: s.players.len() as u32,
+        max_seats: u32::from(s.params.max_seats),
+        phase: s.engine.phase().to_string(),
+        min_bet: rules.min_bet,
+        max_bet: rules.max_bet,
+        max_buy_in: s.params.max_buy_in,
+        roll_interval_ms: s.params.roll_interval_ms,
+        round: s.round(),
+        round_phase: m.phase().name().to_owned(),
+        joined: s.players.contains_key(me),
+        players: s
+            .players
+            .iter()
+            .map(|(node, seat)| SeatSummary {
+                node_id: node.to_hex(),
+                balance: s.chips(node),
+                is_shooter: shooter == Some(*seat),
+            })
+            .collect(),
+        bets: s
+            .engine
+            .bets()
+            .iter()
+            .map(|b| BetSummary {
+                bet_id: b.id.0,
+                node_id: s.node_of(b.player).map(|n| n.to_hex()).unwrap_or_default(),
+                kind: b.kind.to_string(),
+                amount: b.amount,
+            })
+            .collect(),
+        recent_rolls: rolls.map(|r| r.iter().cloned().collect()).unwrap_or_default(),
+        state_hash: hex::encode(s.hash),
+    }
+}
