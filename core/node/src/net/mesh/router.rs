@@ -297,6 +297,11 @@ impl Router {
         if !verified {
             return self.refuse(p.from, "bad_signature", now);
         }
+        // Its sender may have been banned since, for an earlier message of the same burst.
+        if self.peers.get(&p.from).is_some_and(|peer| peer.banned) {
+            self.status.count_dropped("banned", 1);
+            return;
+        }
         // A copy may have been verified earlier in the same burst.
         if self.seen.put(p.id, ()).is_some() {
             self.status.count_duplicate();
