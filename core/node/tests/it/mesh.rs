@@ -71,8 +71,17 @@ impl Harness {
         let options = MeshOptions { batch_verify, ..MeshOptions::default() };
         let (mesh, deliveries, _task) =
             mesh::spawn_with(&config, options, node(&key(100)), events_rx, bans.clone(), status.clone(), shutdown_rx);
-        let mut h =
-            Self { events, deliveries, mesh, status, bans, links: Vec::new(), origin: key(200), barriers: 0, _shutdown: shutdown };
+        let mut h = Self {
+            events,
+            deliveries,
+            mesh,
+            status,
+            bans,
+            links: Vec::new(),
+            origin: key(200),
+            barriers: 0,
+            _shutdown: shutdown,
+        };
         for i in 0..n {
             let (handle, out) = LinkHandle::channel(256);
             let peer = node(&key(i + 1));
@@ -292,7 +301,8 @@ async fn transport_rejections_and_link_changes_reach_the_summary() {
         h.next().await;
     }
     let addr = PeerAddr::Tcp(([127, 0, 0, 1], 7002).into());
-    let rejected = TransportEvent::Rejected { addr, peer: Some(h.links[2].peer), reason: "decrypt", detail: "bad tag".into() };
+    let rejected =
+        TransportEvent::Rejected { addr, peer: Some(h.links[2].peer), reason: "decrypt", detail: "bad tag".into() };
     h.events.send(rejected).await.unwrap();
     h.events.send(TransportEvent::Rtt { link: LinkId(1), rtt: Duration::from_millis(3) }).await.unwrap();
     h.events.send(TransportEvent::Traffic { link: LinkId(1), bytes_in: 1000, bytes_out: 2000 }).await.unwrap();
