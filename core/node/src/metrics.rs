@@ -1,5 +1,6 @@
 //! Prometheus metrics of the node, exposed at `/metrics` in the text exposition format (`prometheus-client`).
 
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use bitcraps_api::{AlertSeverity, HealthLevel, ResourceSample};
@@ -8,6 +9,8 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::{Registry, Unit};
+
+use crate::net::metrics::NetStatus;
 
 type FloatGauge = Gauge<f64, AtomicU64>;
 /// Labels of the API request counter: endpoint and status code.
@@ -34,6 +37,8 @@ pub struct Metrics {
     pub api_requests: Family<RequestLabels, Counter>,
     alerts_firing: Family<RequestLabels, Gauge>,
     latency: Family<RequestLabels, FloatGauge>,
+    /// The mesh's counters, histograms and peer table (registered here, written by the mesh).
+    pub net: Arc<NetStatus>,
 }
 
 impl Metrics {
@@ -59,6 +64,7 @@ impl Metrics {
             api_requests: Family::default(),
             alerts_firing: Family::default(),
             latency: Family::default(),
+            net: Arc::new(NetStatus::new()),
         };
         registry.register(
             "process_cpu_percent",
@@ -125,6 +131,7 @@ impl Metrics {
             Unit::Seconds,
             metrics.latency.clone(),
         );
+        metrics.net.register(&mut registry);
         Self { registry, ..metrics }
     }
 

@@ -12,5 +12,6 @@ mod events;
 mod game_store;
 mod game_support;
 mod ledger;
+mod mesh;
 mod process;
 mod support;
