@@ -4,14 +4,17 @@
 //! - `build`: the wasm dashboard, the headless node, the native dashboard and the desktop app.
 //! - `run`: setup, build, then the desktop app (or, with no display, the headless node).
 //! - `test`: setup, then everything CI checks: invariants, fmt, clippy, unit/integration tests, Windows and macOS
-//!   type checks, the journal's tests under Wine (IOCP), browser and desktop end to end.
+//!   type checks, the journal's tests under Wine (IOCP), the wire format's fuzz targets, browser and desktop end
+//!   to end.
 //! - `test-windows`: the journal's tests cross-compiled with mingw and run under Wine.
 //! - `screenshot`: the dashboard under Xvfb, written to target/screenshots/.
+//! - `fuzz`: the wire format's cargo-fuzz targets, N seconds each (nightly).
 //! - `measure-idle`: idle CPU and RSS of the release binaries.
 
 mod build;
 mod cross;
 mod e2e;
+mod fuzz;
 mod invariants;
 mod measure;
 mod process;
@@ -61,6 +64,11 @@ enum Task {
     E2eNotifications,
     /// Take dashboard screenshots under Xvfb into target/screenshots/.
     Screenshot,
+    /// Run the wire format's fuzz targets (nightly, cargo-fuzz) for N seconds each.
+    Fuzz {
+        #[arg(long, default_value_t = fuzz::DEFAULT_SECONDS)]
+        seconds: u64,
+    },
     /// Idle CPU and RSS of the release binaries, 30 s each (Linux, under Xvfb).
     MeasureIdle,
 }
@@ -84,6 +92,7 @@ fn main() -> anyhow::Result<()> {
             process::cargo(&["build", "-p", "bitcraps-node", "--bin", "bitcraps-node"])?;
             e2e::notifications::run()
         }
+        Task::Fuzz { seconds } => fuzz::run(seconds),
         Task::MeasureIdle => measure::run(),
         Task::Screenshot => {
             build::all(false)?;
@@ -116,6 +125,7 @@ fn test() -> anyhow::Result<()> {
     process::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     process::cargo(&["clippy", "-p", "bitcraps-ui", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
     process::cargo(&["test", "--workspace"])?;
+    fuzz::run(fuzz::DEFAULT_SECONDS)?;
     cross::check()?;
     wine::test_windows()?;
     build::all(false)?;

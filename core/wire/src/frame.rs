@@ -76,3 +76,17 @@ impl<'a> FrameReader<'a> {
         self.rest
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_len_bounds() {
+        assert_eq!(check_len(0, 10), Err(FrameError::Empty));
+        assert_eq!(check_len(1, 10), Ok(1));
+        assert_eq!(check_len(10, 10), Ok(10));
+        assert_eq!(check_len(11, 10), Err(FrameError::TooLarge { len: 11, max: 10 }));
+        assert_eq!(body_len([0xff, 0xff]), ABSOLUTE_MAX_LEN);
+    }
+}

@@ -13,6 +13,6 @@ pub mod frame;
 pub mod message;
 
 pub use message::{
-    Action, DecodeError, Envelope, MeshFrame, Message, MessageId, NodeId, Payload, SignedMessage, TableId,
-    TableParams, PROTOCOL_VERSION,
+    Action, DecodeError, Envelope, MeshFrame, Message, MessageId, NodeId, PROTOCOL_VERSION, Payload, SignedMessage,
+    TableId, TableParams,
 };

@@ -209,11 +209,17 @@ impl SignedMessage {
     }
 
     /// Decodes the message without checking the signature (for cheap checks before the costly one).
+    ///
+    /// The version is checked first, on the first byte alone (postcard writes a `u8` as one raw byte and
+    /// `version` is the first field), so a message of another version is refused as
+    /// [`DecodeError::UnsupportedVersion`] even when the rest of it is laid out differently.
     pub fn decode_unverified(&self) -> Result<Message, DecodeError> {
-        let message: Message = decode(&self.bytes)?;
-        if message.version != PROTOCOL_VERSION {
-            return Err(DecodeError::UnsupportedVersion(message.version));
+        match self.bytes.first() {
+            None => return Err(DecodeError::Malformed("empty message".into())),
+            Some(&version) if version != PROTOCOL_VERSION => return Err(DecodeError::UnsupportedVersion(version)),
+            Some(_) => {}
         }
+        let message: Message = decode(&self.bytes)?;
         if let Payload::Commit { actions, .. } = &message.payload
             && actions.len() > MAX_ACTIONS
         {
@@ -234,12 +240,23 @@ impl SignedMessage {
 /// A flooded message and its hop fields (not signed: they change at every hop).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope {
-    /// Hops left; a node forwards only while it is above zero, one less each time.
+    /// Hops left, at least 1: a node that receives an envelope with `ttl` t delivers the message and forwards it
+    /// with t - 1 if that is above zero ([`Envelope::forward_ttl`]). A frame with ttl 0 is malformed.
     pub ttl: u8,
     /// When this hop sent it (Unix microseconds): per-hop latency.
     pub hop_sent_us: u64,
     /// The message.
     pub message: SignedMessage,
+}
+
+impl Envelope {
+    /// The TTL to forward this envelope with, or `None` when it must not travel further.
+    pub const fn forward_ttl(&self) -> Option<u8> {
+        match self.ttl {
+            0 | 1 => None,
+            t => Some(t - 1),
+        }
+    }
 }
 
 /// What one decrypted link frame holds.
@@ -259,13 +276,22 @@ impl MeshFrame {
         encode(self)
     }
 
-    /// Parses a frame; trailing bytes, unknown tags and over-long lists are refused.
+    /// Parses a frame; trailing bytes, unknown tags, over-long lists and a flood with ttl 0 are refused. The
+    /// signed messages inside are not decoded here: see [`SignedMessage::verify`].
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         let frame: Self = decode(bytes)?;
-        if let MeshFrame::SyncResponse { messages, .. } = &frame
-            && messages.len() > MAX_SYNC_MESSAGES
-        {
-            return Err(DecodeError::TooMany { what: "sync messages", count: messages.len(), max: MAX_SYNC_MESSAGES });
+        match &frame {
+            MeshFrame::Flood(envelope) if envelope.ttl == 0 => {
+                return Err(DecodeError::Malformed("flood with ttl 0".into()));
+            }
+            MeshFrame::SyncResponse { messages, .. } if messages.len() > MAX_SYNC_MESSAGES => {
+                return Err(DecodeError::TooMany {
+                    what: "sync messages",
+                    count: messages.len(),
+                    max: MAX_SYNC_MESSAGES,
+                });
+            }
+            _ => {}
         }
         Ok(frame)
     }
@@ -309,11 +335,7 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 
 fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, DecodeError> {
     let (value, rest) = postcard::take_from_bytes(bytes).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-    if rest.is_empty() {
-        Ok(value)
-    } else {
-        Err(DecodeError::Malformed(format!("{} trailing bytes", rest.len())))
-    }
+    if rest.is_empty() { Ok(value) } else { Err(DecodeError::Malformed(format!("{} trailing bytes", rest.len()))) }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -333,4 +355,46 @@ fn parse_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
         *byte = u8::from_str_radix(&text[i * 2..i * 2 + 2], 16).ok()?;
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // Tests: a panic is the failure report.
+
+    use super::*;
+
+    #[test]
+    fn ids_print_and_parse_as_hex() {
+        let node = NodeId([0xa5; 32]);
+        assert_eq!(node.to_hex(), "a5".repeat(32));
+        assert_eq!(NodeId::from_hex(&node.to_hex()), Some(node));
+        assert_eq!(format!("{node:?}"), format!("NodeId({})", "a5".repeat(8)));
+        let table = TableId([0x0f; 16]);
+        assert_eq!(TableId::from_hex(&table.to_string()), Some(table));
+        assert_eq!(TableId::from_hex(&"0f".repeat(15)), None, "too short");
+        assert_eq!(NodeId::from_hex(&"zz".repeat(32)), None, "not hex");
+        assert_eq!(NodeId::from_hex(&"é".repeat(32)), None, "not ascii");
+    }
+
+    #[test]
+    fn table_ids_depend_on_host_time_and_nonce() {
+        let host = NodeId([1; 32]);
+        let id = TableId::derive(&host, 5, &[0; 16]);
+        assert_eq!(id, TableId::derive(&host, 5, &[0; 16]));
+        assert_ne!(id, TableId::derive(&NodeId([2; 32]), 5, &[0; 16]));
+        assert_ne!(id, TableId::derive(&host, 6, &[0; 16]));
+        assert_ne!(id, TableId::derive(&host, 5, &[1; 16]));
+    }
+
+    #[test]
+    fn the_version_is_the_first_byte_of_the_signed_bytes() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let message = Message {
+            version: PROTOCOL_VERSION,
+            origin: NodeId(key.verifying_key().to_bytes()),
+            timestamp_ms: 0,
+            payload: Payload::Reveal { table: TableId([0; 16]), round: 0, attempt: 0, nonce: [0; 32] },
+        };
+        assert_eq!(SignedMessage::sign(&message, &key).bytes[0], PROTOCOL_VERSION);
+    }
 }
