@@ -38,6 +38,8 @@ pub struct NodeHandle {
     shutdown_tx: Arc<watch::Sender<bool>>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     sampler: Option<std::thread::JoinHandle<()>>,
+    /// Transport, mesh and table protocol (empty with `net.enabled = false`).
+    net: Vec<tokio::task::JoinHandle<()>>,
     journal: Option<bitcraps_journal::Journal>,
     _lock: DataDirLock,
 }
@@ -94,6 +96,11 @@ impl Node {
             ApiState { shared: shared.clone(), shutdown: shutdown_rx.clone(), request_shutdown: shutdown_tx.clone() };
         let server = tokio::spawn(api::serve(listener, state));
         crate::games::maintenance::spawn(shared.clone(), shutdown_rx.clone(), config.games.clone());
+        let net = if config.net.enabled {
+            crate::net::start::start(&config, &identity, shared.clone(), journal.appender(), shutdown_rx.clone())?
+        } else {
+            Vec::new()
+        };
         let sampler = spawn_sampler(shared.clone(), shutdown_rx, config.sampler.retention_days)?;
         write_private(&data_dir.join(API_URL_FILE), api_url.as_bytes())?;
         tracing::info!(node_id = %shared.node_id, %api_url, data_dir = %data_dir.display(), "node started");
@@ -103,6 +110,7 @@ impl Node {
             shutdown_tx,
             server,
             sampler: Some(sampler),
+            net,
             journal: Some(journal),
             _lock: lock,
         })
@@ -168,6 +176,12 @@ impl NodeHandle {
             tokio::task::spawn_blocking(move || sampler.join())
                 .await?
                 .map_err(|_| anyhow::anyhow!("the sampler thread panicked"))?;
+        }
+        // The table protocol appends to the journal: let it stop first.
+        for task in self.net.drain(..) {
+            if tokio::time::timeout(Duration::from_millis(1000), task).await.is_err() {
+                tracing::warn!("a mesh task did not stop within 1 s");
+            }
         }
         if let Some(journal) = self.journal.take() {
             journal.close().await?;

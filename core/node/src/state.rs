@@ -160,7 +160,7 @@ impl Shared {
             health,
             resources,
             game: self.games.summary(now_ms),
-            net: Default::default(),
+            net: self.metrics.net.summary(now_ms),
             alerts: self.alerts.active(now_ms),
             alert_history: self.alerts.history(),
             alert_rules: self.alerts.rules(),

@@ -8,11 +8,13 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bitcraps_api::{Command, CommandResponse, EventKind};
+use bitcraps_wire::TableId;
 
 use super::{ApiState, error};
 use crate::alerts::engine::ControlError;
 use crate::alerts::service::CommandError;
 use crate::config::validate_sampler_interval;
+use crate::consensus::view::GameCommand;
 use crate::state::now_ms;
 
 /// A refused command: the HTTP status, a stable code and a human message.
@@ -33,7 +35,7 @@ pub async fn handle(State(state): State<ApiState>, body: Result<Json<Command>, J
             return error(StatusCode::BAD_REQUEST, "bad_command", &rejection.body_text());
         }
     };
-    match execute(&state, command) {
+    match execute(&state, command).await {
         Ok(message) => {
             metrics.count_request("commands", 200);
             Json(CommandResponse { message }).into_response()
@@ -46,7 +48,7 @@ pub async fn handle(State(state): State<ApiState>, body: Result<Json<Command>, J
 }
 
 /// Validates and carries out one command (from HTTP or the events socket).
-pub fn execute(state: &ApiState, command: Command) -> Result<String, Refusal> {
+pub async fn execute(state: &ApiState, command: Command) -> Result<String, Refusal> {
     Ok(match command {
         Command::SetSamplerInterval { interval_ms } => {
             if let Err(e) = validate_sampler_interval(interval_ms) {
@@ -76,22 +78,43 @@ pub fn execute(state: &ApiState, command: Command) -> Result<String, Refusal> {
             state.shared.set_alert_rule(&rule).map_err(alert_refusal)?;
             format!("alert rule `{}` set", rule.name)
         }
-        Command::HostTable { .. }
-        | Command::JoinTable { .. }
-        | Command::LeaveTable { .. }
-        | Command::PlaceBet { .. }
-        | Command::RemoveBet { .. } => {
-            return Err(Refusal {
-                status: StatusCode::SERVICE_UNAVAILABLE,
-                code: "not_on_mesh",
-                message: "the table protocol is not running".to_owned(),
-            });
+        Command::HostTable { table } => game(state, GameCommand::Host(table)).await?,
+        Command::JoinTable { table_id, buy_in } => {
+            game(state, GameCommand::Join { table: table_id_of(&table_id)?, buy_in }).await?
+        }
+        Command::LeaveTable { table_id } => game(state, GameCommand::Leave { table: table_id_of(&table_id)? }).await?,
+        Command::PlaceBet { table_id, kind, amount } => {
+            game(state, GameCommand::Bet { table: table_id_of(&table_id)?, kind, amount }).await?
+        }
+        Command::RemoveBet { table_id, bet_id } => {
+            game(state, GameCommand::Remove { table: table_id_of(&table_id)?, bet_id }).await?
         }
         Command::Shutdown => {
             tracing::info!("shutdown requested through the control API");
             state.request_shutdown.send_replace(true);
             "node is shutting down".to_owned()
         }
+    })
+}
+
+async fn game(state: &ApiState, command: GameCommand) -> Result<String, Refusal> {
+    state.shared.games.command(command).await.map_err(|e| {
+        let status = match e.code {
+            "not_on_mesh" => StatusCode::SERVICE_UNAVAILABLE,
+            "unknown_table" => StatusCode::NOT_FOUND,
+            "not_seated" | "already_seated" => StatusCode::CONFLICT,
+            "storage" => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        Refusal { status, code: e.code, message: e.message }
+    })
+}
+
+fn table_id_of(text: &str) -> Result<TableId, Refusal> {
+    TableId::from_hex(text).ok_or_else(|| Refusal {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: "invalid_table_id",
+        message: format!("table_id {text:?} is not 32 hex digits"),
     })
 }
 

@@ -103,7 +103,7 @@ async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authent
             incoming = socket.next() => match incoming {
                 // After authenticating, clients may send commands; pings are answered by axum.
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
-                Some(Ok(Message::Text(body))) => socket.send(text(&command_result(&state, body.as_str()))?).await?,
+                Some(Ok(Message::Text(body))) => socket.send(text(&command_result(&state, body.as_str()).await)?).await?,
                 Some(Ok(_)) => {}
             },
             () = stopped(&mut shutdown) => {
@@ -140,9 +140,9 @@ async fn authenticate_first_message(socket: &mut WebSocket, token: &str) -> bool
 }
 
 /// Carries out a [`ClientMessage::Command`] and words the answer.
-fn command_result(state: &ApiState, body: &str) -> ServerMessage {
+async fn command_result(state: &ApiState, body: &str) -> ServerMessage {
     let answer = match serde_json::from_str::<ClientMessage>(body) {
-        Ok(ClientMessage::Command { command }) => super::commands::execute(state, command),
+        Ok(ClientMessage::Command { command }) => super::commands::execute(state, command).await,
         Ok(ClientMessage::Auth { .. }) => Ok("already authenticated".to_owned()),
         Err(e) => Err(super::commands::Refusal {
             status: StatusCode::BAD_REQUEST,

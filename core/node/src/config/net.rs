@@ -184,7 +184,8 @@ mod tests {
     #[test]
     fn static_peers_parse_or_name_the_problem() {
         let id = "ab".repeat(32);
-        let net = NetConfig { peers: vec!["127.0.0.1:7000".into(), format!("{id}@127.0.0.1:7001")], ..Default::default() };
+        let net =
+            NetConfig { peers: vec!["127.0.0.1:7000".into(), format!("{id}@127.0.0.1:7001")], ..Default::default() };
         let peers = net.static_peers().unwrap();
         assert_eq!(peers[1].id.unwrap().to_hex(), id);
         let bad = NetConfig { peers: vec!["xyz@127.0.0.1:1".into()], ..Default::default() };

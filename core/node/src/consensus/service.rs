@@ -217,6 +217,7 @@ impl Service {
         self.counters.rounds_final += 1;
         self.counters.forfeits += done.effects.forfeited.len() as u64;
         self.shared.games.round_latency.record(now, done.latency_ms.saturating_mul(1000), false);
+        self.shared.metrics.net.observe_round(Duration::from_millis(done.latency_ms), now);
         for (player, why) in &done.effects.refused {
             if *player == self.me {
                 tracing::info!(%table, round = done.round, why, "an action of this node was refused");

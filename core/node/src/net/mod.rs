@@ -10,8 +10,10 @@
 //! - [`lan`]: the LAN transport.
 //! - [`mesh`]: decode, verify, de-duplicate, rate-limit, score and flood messages; deliver new ones.
 //! - [`metrics`]: the mesh's histograms and counters (Prometheus and the snapshot).
+//! - [`start`]: wires transport, mesh and the table protocol together at node start.
 
 pub mod lan;
 pub mod mesh;
 pub mod metrics;
+pub mod start;
 pub mod transport;

@@ -13,5 +13,8 @@ mod game_store;
 mod game_support;
 mod ledger;
 mod mesh;
+mod mesh_game;
+mod mesh_partition;
+mod mesh_support;
 mod process;
 mod support;

@@ -11,6 +11,8 @@ use tokio_tungstenite::tungstenite::Message;
 pub async fn start_node(data_dir: &Path, tweak: impl FnOnce(&mut Config)) -> NodeHandle {
     let mut config = Config::default();
     config.sampler.interval_ms = 100;
+    config.net.listen = ([127, 0, 0, 1], 0).into();
+    config.net.mdns = false;
     tweak(&mut config);
     Node::start(NodeOptions { config, data_dir: data_dir.to_owned() }).await.expect("node starts")
 }

@@ -1,0 +1,50 @@
+//! Brings the node onto the mesh: the LAN transport, the mesh router above it, and the table protocol above
+//! that, wired by channels and sharing one ban list and the node's shutdown signal.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::consensus::service::{self, ServiceParts};
+use crate::identity::Identity;
+use crate::net::lan::LanTransport;
+use crate::net::mesh;
+use crate::net::transport::{BanList, Transport};
+use crate::state::Shared;
+
+/// Transport events waiting for the mesh.
+const TRANSPORT_QUEUE: usize = 8192;
+
+/// Starts transport, mesh and table protocol; returns their tasks (they end on `shutdown`).
+pub fn start(
+    config: &Config,
+    identity: &Identity,
+    shared: Arc<Shared>,
+    journal: bitcraps_journal::Appender,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    let lan = LanTransport::bind(&config.net, identity.signing_key().clone())
+        .map_err(|e| anyhow::anyhow!("cannot listen on {} (config net.listen): {e}", config.net.listen))?;
+    let status = shared.metrics.net.clone();
+    let bans = BanList::default();
+    status.set_enabled(true);
+    status.set_listen_addr(lan.local_addr().to_string());
+    status.set_bans(bans.clone());
+    tracing::info!(listen = %lan.local_addr(), peers = config.net.peers.len(), mdns = config.net.mdns, "on the mesh");
+    let (events_tx, events_rx) = mpsc::channel(TRANSPORT_QUEUE);
+    let transport = tokio::spawn(Box::new(lan).run(events_tx, bans.clone(), shutdown.clone()));
+    let (mesh, deliveries, router) =
+        mesh::spawn(&config.net, identity.id(), events_rx, bans, status, shutdown.clone());
+    let games = service::spawn(ServiceParts {
+        shared,
+        key: identity.signing_key().clone(),
+        config: config.consensus.clone(),
+        mesh,
+        deliveries,
+        journal,
+        shutdown,
+    })?;
+    Ok(vec![transport, router, games])
+}
