@@ -13,5 +13,6 @@ mod game_store;
 mod game_support;
 mod ledger;
 mod mesh;
+mod net_lan;
 mod process;
 mod support;

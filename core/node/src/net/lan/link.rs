@@ -126,16 +126,21 @@ pub async fn run(
     let mut reader = tokio::spawn(reader.run(rd, events.clone(), pong_tx, Arc::clone(&ctl)));
     let writer = Writer { link, params, noise, counters, epoch };
     let mut writer = tokio::spawn(writer.run(wr, outgoing, pong_rx, events.clone()));
-    let end = tokio::select! {
-        end = &mut reader => end.unwrap_or_else(|e| LinkEnd::closed(format!("reader task: {e}"))),
-        end = &mut writer => end.unwrap_or_else(|e| LinkEnd::closed(format!("writer task: {e}"))),
-        () = ctl.kill.notified() => LinkEnd::closed("duplicate"),
-        () = stopped(&mut shutdown) => LinkEnd::closed("shutdown"),
+    let (end, reader_done, writer_done) = tokio::select! {
+        end = &mut reader => (end.unwrap_or_else(|e| LinkEnd::closed(format!("reader task: {e}"))), true, false),
+        end = &mut writer => (end.unwrap_or_else(|e| LinkEnd::closed(format!("writer task: {e}"))), false, true),
+        () = ctl.kill.notified() => (LinkEnd::closed("duplicate"), false, false),
+        () = stopped(&mut shutdown) => (LinkEnd::closed("shutdown"), false, false),
     };
+    // Both halves are dropped with their tasks: the socket closes before the link is reported down.
     reader.abort();
     writer.abort();
-    // Both halves are dropped with their tasks: the socket closes.
-    let _ = tokio::join!(reader, writer);
+    if !reader_done {
+        let _ = reader.await;
+    }
+    if !writer_done {
+        let _ = writer.await;
+    }
     tracing::debug!(link = link.0, peer = %peer.to_hex(), %addr, reason = %end.reason, "lan link ended");
     if let Some((reason, detail)) = end.reject {
         let _ = events.send(TransportEvent::Rejected { addr, peer: Some(peer), reason, detail }).await;
