@@ -106,11 +106,15 @@ impl TestNode {
     }
 
     async fn frame(&mut self) -> (LinkId, Vec<u8>) {
-        let frame = self.wait_for(WAIT, |e| match e {
+        self.frame_within(WAIT).await.expect("a frame arrives")
+    }
+
+    async fn frame_within(&mut self, within: Duration) -> Option<(LinkId, Vec<u8>)> {
+        self.wait_for(within, |e| match e {
             TransportEvent::Frame { link, frame } => Some((*link, frame.clone())),
             _ => None,
-        });
-        frame.await.expect("a frame arrives")
+        })
+        .await
     }
 
     fn handle(&self, link: LinkId) -> LinkHandle {
@@ -289,20 +293,19 @@ async fn peers_that_dial_each_other_keep_one_link() {
         b.up().await;
         // Settle: both end with one live link, and it is the same connection (frames cross it both ways).
         let mut settled = false;
-        for _ in 0..20 {
-            let (link_a, link_b) = match (a.live.keys().next().copied(), b.live.keys().next().copied()) {
-                (Some(la), Some(lb)) if a.live.len() == 1 && b.live.len() == 1 => (la, lb),
-                _ => {
-                    let _ = a.wait_for(Duration::from_millis(100), |_| None::<()>).await;
-                    let _ = b.wait_for(Duration::from_millis(100), |_| None::<()>).await;
-                    continue;
-                }
-            };
-            a.handle(link_a).send(vec![round]).unwrap();
-            b.handle(link_b).send(vec![round, 1]).unwrap();
-            let (got_b, got_a) = (b.frame().await, a.frame().await);
-            if got_b == (link_b, vec![round])
-                && got_a == (link_a, vec![round, 1])
+        for probe in 0..20u8 {
+            let _ = a.wait_for(Duration::from_millis(100), |_| None::<()>).await;
+            let _ = b.wait_for(Duration::from_millis(100), |_| None::<()>).await;
+            let (Some(&link_a), Some(&link_b)) = (a.live.keys().next(), b.live.keys().next()) else { continue };
+            if a.live.len() != 1 || b.live.len() != 1 {
+                continue;
+            }
+            a.handle(link_a).send(vec![round, probe]).unwrap();
+            b.handle(link_b).send(vec![round, probe, 1]).unwrap();
+            let got_b = b.frame_within(Duration::from_secs(1)).await;
+            let got_a = a.frame_within(Duration::from_secs(1)).await;
+            if got_b == Some((link_b, vec![round, probe]))
+                && got_a == Some((link_a, vec![round, probe, 1]))
                 && a.live.len() == 1
                 && b.live.len() == 1
             {
