@@ -321,7 +321,8 @@ async fn peers_that_dial_each_other_keep_one_link() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_link_carries_many_small_frames() {
-    const COUNT: usize = 100_000;
+    // Unoptimised ChaCha20-Poly1305 dominates a debug build: measure fewer frames there.
+    const COUNT: usize = if cfg!(debug_assertions) { 20_000 } else { 100_000 };
     let mut b = TestNode::start(&config(vec![]), key(2), BanList::default());
     let mut a = TestNode::start(&config(vec![peer_entry(&b)]), key(1), BanList::default());
     let (la, ..) = a.up().await;
