@@ -16,5 +16,6 @@ mod mesh;
 mod mesh_game;
 mod mesh_partition;
 mod mesh_support;
+mod net_lan;
 mod process;
 mod support;
