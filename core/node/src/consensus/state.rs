@@ -90,11 +90,11 @@ pub fn player_account(table: &TableId, node: &NodeId) -> Account {
     Account::Player(format!("{}:{}", table.to_hex(), node.to_hex()))
 }
 
-/// A node's seat id in the rules engine: the first 8 bytes of its key.
+/// A node's seat id in the rules engine: the first 63 bits of its key (SQLite integers are signed 64-bit).
 pub fn seat_id(node: &NodeId) -> PlayerId {
     let mut first = [0u8; 8];
     first.copy_from_slice(&node.0[..8]);
-    PlayerId(u64::from_be_bytes(first))
+    PlayerId(u64::from_be_bytes(first) >> 1)
 }
 
 impl TableState {
