@@ -341,15 +341,15 @@ impl Machine {
         now: u64,
         out: &mut Vec<Output>,
     ) {
-        let seated = self.state.players.contains_key(&origin);
-        if !seated && !actions.iter().any(|a| matches!(a, Action::Join { .. })) {
-            return;
-        }
         if let Some(first) = self.attempt.commits.get(&origin) {
             if first.signed != *signed {
                 out.push(Output::Equivocation { origin, first: first.signed.clone(), second: signed.clone() });
                 self.attempt.equivocators.insert(origin);
             }
+            return;
+        }
+        let seated = self.state.players.contains_key(&origin);
+        if !seated && !actions.iter().any(|a| matches!(a, Action::Join { .. })) {
             return;
         }
         self.attempt.commits.insert(origin, Commit { commitment, actions: actions.to_vec(), signed: signed.clone() });
@@ -358,7 +358,8 @@ impl Machine {
             self.on_reveal(origin, nonce, &reveal, now, out);
         }
         match self.phase {
-            Phase::Betting { .. } if seated => self.open(now, out),
+            // A seated player's commit opens the round; so does a joiner's at a table nobody sits at.
+            Phase::Betting { .. } if seated || self.state.players.is_empty() => self.open(now, out),
             Phase::Commit { .. } if self.all_seated_committed() => self.close_commits(now, out),
             _ => {}
         }
@@ -403,6 +404,11 @@ impl Machine {
 
     /// Opens the round (or a new attempt of it): commits if this node plays.
     fn open(&mut self, now: u64, out: &mut Vec<Output>) {
+        if self.state.players.is_empty() && !self.plays() && self.attempt.commits.is_empty() {
+            // Nobody sits here: idle until a joiner commits.
+            self.phase = Phase::Betting { opens_at: u64::MAX };
+            return;
+        }
         self.phase = Phase::Commit { closes_at: now + self.config.round_timeout_ms };
         if self.plays() && !self.attempt.commits.contains_key(&self.me) {
             let mut nonce = [0u8; 32];

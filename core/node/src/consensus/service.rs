@@ -216,6 +216,12 @@ impl Service {
         }
         self.counters.rounds_final += 1;
         self.counters.forfeits += done.effects.forfeited.len() as u64;
+        // A quorum agreed these players committed and then withheld their reveal: ban them.
+        for player in &done.view.withheld {
+            if *player != self.me {
+                self.mesh.ban(*player, "withheld").await;
+            }
+        }
         self.shared.games.round_latency.record(now, done.latency_ms.saturating_mul(1000), false);
         self.shared.metrics.net.observe_round(Duration::from_millis(done.latency_ms), now);
         for (player, why) in &done.effects.refused {

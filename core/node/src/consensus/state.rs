@@ -35,6 +35,8 @@ pub struct TableState {
     pub engine: Table,
     /// Seated players and their seat ids in the engine.
     pub players: BTreeMap<NodeId, PlayerId>,
+    /// Consecutive final rounds each seated player took no part in (no commit).
+    pub missed: BTreeMap<NodeId, u32>,
     /// Balances of this table's accounts.
     pub book: Book,
     /// [`TableState::hash`] of this state.
@@ -85,6 +87,9 @@ pub enum StateError {
     BadBuyIn { got: u64, max: u64 },
 }
 
+/// Rounds in a row a seated player may sit out (send no commit) before the table unseats them.
+pub const MAX_MISSED_ROUNDS: u32 = 3;
+
 /// The account that holds `node`'s chips at `table`.
 pub fn player_account(table: &TableId, node: &NodeId) -> Account {
     Account::Player(format!("{}:{}", table.to_hex(), node.to_hex()))
@@ -125,6 +130,7 @@ impl TableState {
             created_ms,
             engine,
             players: BTreeMap::from([(host, seat)]),
+            missed: BTreeMap::new(),
             book,
             hash: [0; 32],
         };
@@ -175,10 +181,26 @@ impl TableState {
         }
         let mut withheld = withheld.to_vec();
         withheld.sort();
-        for w in withheld {
-            if next.players.contains_key(&w) {
-                next.leave(w, false, &mut fx, &mut forfeits);
-                fx.forfeited.push(w);
+        for w in &withheld {
+            if next.players.contains_key(w) {
+                next.leave(*w, false, &mut fx, &mut forfeits);
+                fx.forfeited.push(*w);
+            }
+        }
+        // Players seated before this round who sent no commit: after MAX_MISSED_ROUNDS in a row they leave (a
+        // crashed, banned or departed player must not hold the table's quorum and timeouts forever).
+        for player in self.players.keys() {
+            let took_part = revealed.iter().any(|r| r.player == *player) || withheld.contains(player);
+            if took_part || !next.players.contains_key(player) {
+                next.missed.remove(player);
+                continue;
+            }
+            let missed = next.missed.entry(*player).or_insert(0);
+            *missed += 1;
+            if *missed >= MAX_MISSED_ROUNDS {
+                next.missed.remove(player);
+                next.leave(*player, true, &mut fx, &mut forfeits);
+                fx.left.push(*player);
             }
         }
         let held: BTreeMap<BetId, u64> = self
@@ -295,6 +317,7 @@ impl TableState {
             };
             forfeits.push((resolution, bet.commission_paid));
         }
+        self.missed.remove(&player);
         // The player was seated (they were in `players`), so unseating succeeds.
         let _ = self.engine.unseat(seat);
     }
@@ -309,6 +332,7 @@ impl TableState {
         for (node, seat) in &self.players {
             h.update(node.0);
             h.update(seat.0.to_be_bytes());
+            h.update(self.missed.get(node).copied().unwrap_or(0).to_be_bytes());
         }
         let mut balances: Vec<(String, i64)> = self
             .book

@@ -101,7 +101,8 @@ pub fn load(conn: &Connection) -> Result<Vec<(TableState, SignedMessage)>, GameE
             params: row.params,
             created_ms: row.created_ms,
             engine: stored.table,
-            players: row.players.iter().map(|(n, p)| (*n, PlayerId(*p))).collect(),
+            players: row.players.iter().map(|(n, p, _)| (*n, PlayerId(*p))).collect(),
+            missed: row.players.iter().filter(|(_, _, m)| *m > 0).map(|(n, _, m)| (*n, *m)).collect(),
             book: Book::from_balances(balances),
             hash: row.state_hash,
         };
@@ -128,8 +129,8 @@ pub fn record_equivocation(
     mesh_rounds::insert_proof(conn, table, origin, first, second, now_ms)
 }
 
-fn players_of(state: &TableState) -> Vec<(NodeId, u64)> {
-    state.players.iter().map(|(n, p)| (*n, p.0)).collect()
+fn players_of(state: &TableState) -> Vec<(NodeId, u64, u32)> {
+    state.players.iter().map(|(n, p)| (*n, p.0, state.missed.get(n).copied().unwrap_or(0))).collect()
 }
 
 fn balances_of(book: &Book) -> Vec<(String, i64)> {

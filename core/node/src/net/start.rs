@@ -35,8 +35,7 @@ pub fn start(
     tracing::info!(listen = %lan.local_addr(), peers = config.net.peers.len(), mdns = config.net.mdns, "on the mesh");
     let (events_tx, events_rx) = mpsc::channel(TRANSPORT_QUEUE);
     let transport = tokio::spawn(Box::new(lan).run(events_tx, bans.clone(), shutdown.clone()));
-    let (mesh, deliveries, router) =
-        mesh::spawn(&config.net, identity.id(), events_rx, bans, status, shutdown.clone());
+    let (mesh, deliveries, router) = mesh::spawn(&config.net, identity.id(), events_rx, bans, status, shutdown.clone());
     let games = service::spawn(ServiceParts {
         shared,
         key: identity.signing_key().clone(),

@@ -32,7 +32,8 @@ pub struct MeshTableRow {
     pub params: TableParams,
     pub advert: SignedMessage,
     pub created_ms: u64,
-    pub players: Vec<(NodeId, u64)>,
+    /// Node, seat id, rounds missed in a row.
+    pub players: Vec<(NodeId, u64, u32)>,
     /// Per-table balances by account key.
     pub balances: Vec<(String, i64)>,
     pub state_hash: [u8; 32],
@@ -62,7 +63,7 @@ pub fn insert(conn: &Connection, row: &MeshTableRow) -> Result<(), GameError> {
 pub fn save_state(
     conn: &Connection,
     id: &TableId,
-    players: &[(NodeId, u64)],
+    players: &[(NodeId, u64, u32)],
     balances: &[(String, i64)],
     state_hash: &[u8; 32],
 ) -> Result<(), GameError> {

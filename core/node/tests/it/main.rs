@@ -13,6 +13,7 @@ mod game_store;
 mod game_support;
 mod ledger;
 mod mesh;
+mod mesh_byzantine;
 mod mesh_game;
 mod mesh_partition;
 mod mesh_support;

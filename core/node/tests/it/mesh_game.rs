@@ -7,7 +7,7 @@ use std::time::Duration;
 use bitcraps_api::{Command, HostTable};
 use rand::{Rng, SeedableRng};
 
-use crate::mesh_support::{NodeProcess, ledger, mesh_config, wait_for};
+use crate::mesh_support::{NodeProcess, describe, ledger, mesh_config, wait_for};
 
 const NODES: usize = 8;
 const ROLLS: u64 = 200;
@@ -90,9 +90,11 @@ fn eight_processes_play_two_hundred_rolls_and_end_with_identical_ledgers() {
     for node in &nodes {
         let _ = node.command(&Command::LeaveTable { table_id: table.clone() });
     }
-    wait_for("everyone left", Duration::from_secs(20), || {
-        nodes.iter().all(|n| n.table(&table).is_some_and(|t| t.seated == 0))
-    });
+    let left = std::time::Instant::now();
+    while !nodes.iter().all(|n| n.table(&table).is_some_and(|t| t.seated == 0)) {
+        assert!(left.elapsed() < Duration::from_secs(20), "not everyone left:\n{}", describe(&nodes, &table));
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let rounds: Vec<u64> = nodes.iter().map(|n| n.table(&table).unwrap().round).collect();
     wait_for("the same round everywhere", Duration::from_secs(10), || {
         let r: Vec<u64> = nodes.iter().map(|n| n.table(&table).unwrap().round).collect();

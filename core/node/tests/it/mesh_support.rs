@@ -146,3 +146,29 @@ pub fn ledger(data_dir: &Path) -> BTreeMap<String, i64> {
         .map(|(account, balance)| (if account.starts_with("escrow:") { "escrow".into() } else { account }, balance))
         .collect()
 }
+
+/// One line per node: the table's round, phase, seats and consensus counters (for failure messages).
+pub fn describe(nodes: &[NodeProcess], table: &str) -> String {
+    nodes
+        .iter()
+        .map(|n| {
+            let s = n.snapshot();
+            let c = &s.game.consensus;
+            match s.game.tables.iter().find(|t| t.table_id == table) {
+                Some(t) => format!(
+                    "{}: round {} {} seated {} joined {} final {} failed {} peers {}",
+                    &n.node_id[..8],
+                    t.round,
+                    t.round_phase,
+                    t.seated,
+                    t.joined,
+                    c.rounds_final,
+                    c.attempts_failed,
+                    s.net.peers.len()
+                ),
+                None => format!("{}: no table", &n.node_id[..8]),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -2,7 +2,7 @@
 //!
 //! One task owns it, so nothing here locks except [`NetStatus`]'s counters and windows. Frames are handled in
 //! bursts (whatever the transports queued since the last wake-up): cheap checks first, in order (link known,
-//! neighbour not banned, rate, frame decode, duplicate, message decode, origin not banned, age), the costly
+//! neighbour not banned, rate, frame decode, message decode, age, duplicate, origin not banned), the costly
 //! signature check last, and only a verified message is marked as seen, delivered and forwarded. With batch
 //! verification on, the signatures of a burst's messages are checked together
 //! ([`ed25519_dalek::verify_batch`]); if the batch fails, each is checked alone (strict), so a bad signature only
@@ -215,23 +215,24 @@ impl Router {
     }
 
     fn flood(&mut self, from: NodeId, envelope: Envelope, now: &Now) {
+        let message = match envelope.message.decode_unverified() {
+            Ok(message) => message,
+            Err(e) => return self.refuse(from, e.reason(), now),
+        };
+        // Age before de-duplication: a replayed old message costs its sender even while its id is remembered.
+        if message.timestamp_ms.saturating_add(self.max_age_ms) < now.ms
+            || message.timestamp_ms > now.ms.saturating_add(MAX_CLOCK_AHEAD_MS)
+        {
+            return self.refuse(from, "stale", now);
+        }
         let id = envelope.message.id();
         if self.seen.contains(&id) {
             self.status.count_duplicate();
             return;
         }
-        let message = match envelope.message.decode_unverified() {
-            Ok(message) => message,
-            Err(e) => return self.refuse(from, e.reason(), now),
-        };
         if self.bans.is_banned(&message.origin) {
             self.status.count_dropped("banned", 1);
             return;
-        }
-        if message.timestamp_ms.saturating_add(self.max_age_ms) < now.ms
-            || message.timestamp_ms > now.ms.saturating_add(MAX_CLOCK_AHEAD_MS)
-        {
-            return self.refuse(from, "stale", now);
         }
         let key = match message.origin.verifying_key() {
             Ok(key) => key,
