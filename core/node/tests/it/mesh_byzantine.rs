@@ -162,16 +162,11 @@ impl BadPeer {
                 nonces.insert((round, attempt), nonce);
                 rounds_played += 1;
             }
-            match message.payload {
-                Payload::Reveal { round, attempt, .. } => {
-                    let withholding = how == Misbehaviour::Withhold && rounds_played > 3;
-                    if let Some(nonce) = nonces.remove(&(round, attempt))
-                        && !withholding
-                    {
-                        self.send(self.sign(Payload::Reveal { table, round, attempt, nonce }));
-                    }
-                }
-                _ => {}
+            if let Payload::Reveal { round, attempt, .. } = message.payload
+                && let Some(nonce) = nonces.remove(&(round, attempt))
+                && !(how == Misbehaviour::Withhold && rounds_played > 3)
+            {
+                self.send(self.sign(Payload::Reveal { table, round, attempt, nonce }));
             }
         }
     }
