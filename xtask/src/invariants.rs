@@ -14,6 +14,12 @@ const RULES: &[(&str, &str, &[&str], &str)] = &[
         "the API types are plain wasm-safe data",
     ),
     ("bitcraps-rules", "wasm32-unknown-unknown", &["tokio", "rusqlite", "egui"], "the rules engine is pure"),
+    (
+        "bitcraps-wire",
+        "wasm32-unknown-unknown",
+        &["tokio", "rusqlite", "egui", "snow", "mdns-sd"],
+        "the wire format is pure (no I/O): fuzzable alone, usable by any transport",
+    ),
     ("bitcraps-node", "", &["egui", "eframe", "egui_plot", "tauri", "wry", "tao"], "core depends on no GUI crate"),
     ("bitcraps-journal", "", &["egui", "eframe", "egui_plot", "tauri", "wry", "tao"], "core depends on no GUI crate"),
     (
