@@ -61,7 +61,7 @@ pub enum Command {
     JoinTable { table_id: String, buy_in: u64 },
     /// Leave a table after the next roll.
     LeaveTable { table_id: String },
-    /// Place a bet (a rules-engine name such as `pass`, `field`, `place6`) for the next roll.
+    /// Place a bet (a rules-engine name such as `pass`, `field`, `place_6`) for the next roll.
     PlaceBet { table_id: String, kind: String, amount: u64 },
     /// Take a bet down before the next roll.
     RemoveBet { table_id: String, bet_id: u64 },

@@ -141,7 +141,7 @@ pub struct SeatSummary {
 pub struct BetSummary {
     pub bet_id: u64,
     pub node_id: String,
-    /// The rules engine's name, e.g. `pass`, `place6`.
+    /// The rules engine's name, e.g. `pass`, `place_6`.
     pub kind: String,
     pub amount: u64,
 }

@@ -23,8 +23,6 @@ use crate::consensus::view::{Counters, GameCommand, GameRefusal, RECENT_ROLLS, R
 use crate::net::mesh::{Delivery, MeshHandle};
 use crate::state::{Shared, now_ms};
 
-/// Bytes of finalized rounds put in one sync answer (the frame limit is 16 KiB by default).
-const SYNC_BUDGET: usize = 8 * 1024;
 /// Least time between two sync requests for one table.
 const SYNC_EVERY_MS: u64 = 200;
 
@@ -37,10 +35,13 @@ pub struct ServiceParts {
     pub mesh: MeshHandle,
     pub deliveries: mpsc::Receiver<Delivery>,
     pub journal: bitcraps_journal::Appender,
+    /// The largest frame a link carries (`net.max_frame_bytes`): sync answers stay below it.
+    pub max_frame_bytes: usize,
     pub shutdown: watch::Receiver<bool>,
 }
 
 struct Service {
+    max_frame_bytes: usize,
     shared: Arc<Shared>,
     key: SigningKey,
     me: NodeId,
@@ -56,10 +57,11 @@ struct Service {
 
 /// Loads the stored mesh tables and starts the service task.
 pub fn spawn(parts: ServiceParts) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    let ServiceParts { shared, key, config, mesh, mut deliveries, journal, mut shutdown } = parts;
+    let ServiceParts { shared, key, config, mesh, mut deliveries, journal, max_frame_bytes, mut shutdown } = parts;
     let me = NodeId(key.verifying_key().to_bytes());
     let now = now_ms();
     let mut service = Service {
+        max_frame_bytes,
         shared: shared.clone(),
         key,
         me,
@@ -264,20 +266,31 @@ impl Service {
         self.mesh.send(peer, MeshFrame::SyncRequest { table, from_round }).await;
     }
 
-    /// Sends `peer` the advert, the final rounds from `from_round` (whole rounds, within a budget) and the
-    /// messages of the attempt in progress.
+    /// Sends `peer` the advert, the final rounds from `from_round` (whole rounds, about half a frame) and, if they
+    /// fit, the messages of the attempt in progress; the answer always fits one frame.
     async fn answer_sync(&mut self, peer: NodeId, table: TableId, from_round: u64) {
         let (Some(advert), Some(machine)) = (self.adverts.get(&table), self.machines.get(&table)) else { return };
+        // A link frame carries a tag byte and the mesh frame; keep a margin for the frame's own fields.
+        let limit = self.max_frame_bytes.saturating_sub(64);
         let mut messages = vec![advert.clone()];
         if from_round < machine.state().round() {
-            match crate::storage::mesh_rounds::messages_from(&self.shared.db(), &table, from_round, SYNC_BUDGET) {
+            let db = self.shared.db();
+            match crate::storage::mesh_rounds::messages_from(&db, &table, from_round, limit / 2) {
                 Ok(rounds) => messages.extend(rounds),
                 Err(e) => tracing::warn!(error = %e, "could not read rounds for a sync answer"),
             }
         }
-        let current = machine.current_messages();
-        if messages.len() + current.len() <= bitcraps_wire::message::MAX_SYNC_MESSAGES {
-            messages.extend(current);
+        let stored = messages.len();
+        messages.extend(machine.current_messages());
+        let fits = |m: &Vec<SignedMessage>| {
+            m.len() <= bitcraps_wire::message::MAX_SYNC_MESSAGES
+                && MeshFrame::SyncResponse { table, messages: m.clone() }.encode().len() <= limit
+        };
+        if !fits(&messages) {
+            messages.truncate(stored);
+        }
+        while !fits(&messages) && messages.len() > 1 {
+            messages.pop();
         }
         self.mesh.send(peer, MeshFrame::SyncResponse { table, messages }).await;
     }

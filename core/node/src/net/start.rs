@@ -43,6 +43,7 @@ pub fn start(
         mesh,
         deliveries,
         journal,
+        max_frame_bytes: config.net.max_frame_bytes,
         shutdown,
     })?;
     Ok(vec![transport, router, games])
