@@ -2,9 +2,12 @@
 //!
 //! One subcommand per module below; the runbook's later commands (`network status`, `consensus metrics`, ...)
 //! slot in as further variants of [`Command`], each with a nested subcommand enum when it has several verbs.
-//! Today: `odds` and `journal verify`; neither needs a running node.
+//! Today: `odds`, `journal verify` and `journal replay`; none needs a running node.
 
 use clap::{Parser, Subcommand};
+
+#[path = "cli/journal_replay.rs"]
+mod journal_replay;
 
 /// Operate a BitCraps node from the command line.
 #[derive(Debug, Parser)]
@@ -44,6 +47,9 @@ mod journal {
             #[arg(long)]
             data_dir: Option<PathBuf>,
         },
+        /// Recompute a mesh table's rounds from the journal's signed messages and compare each with SQLite;
+        /// exit 1 on any mismatch, 2 if the replay fails.
+        Replay(crate::journal_replay::Args),
     }
 
     pub fn run(command: &Command) -> anyhow::Result<()> {
@@ -57,6 +63,14 @@ mod journal {
                 }
                 Ok(())
             }
+            Command::Replay(args) => match crate::journal_replay::run(args) {
+                Ok(true) => Ok(()),
+                Ok(false) => std::process::exit(1),
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    std::process::exit(2)
+                }
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 //! - [`crypto`]: commitments and the dice drawn from every reveal.
 //! - [`state`]: a table's agreed state and the deterministic function that plays one round.
 //! - [`machine`]: one table's round protocol (commit → reveal → sign → final) as a pure state machine.
+//! - [`replay`]: a table recomputed from its signed messages alone (the journal), round by round.
 //! - [`store`]: mesh tables, final rounds and their signed messages in SQLite (one transaction per round).
 //! - [`service`]: the task that runs the machines: mesh deliveries in, broadcasts out, timers, API commands,
 //!   storage, the journal, metrics.
@@ -11,6 +12,7 @@
 
 pub mod crypto;
 pub mod machine;
+pub mod replay;
 pub mod service;
 pub mod state;
 pub mod store;

@@ -12,14 +12,14 @@ use crate::consensus::machine::{FinalRound, Machine, Output};
 use crate::consensus::state::TableState;
 use crate::games;
 
-struct Sim {
-    machines: Vec<Machine>,
-    keys: Vec<SigningKey>,
-    now: u64,
+pub(super) struct Sim {
+    pub(super) machines: Vec<Machine>,
+    pub(super) keys: Vec<SigningKey>,
+    pub(super) now: u64,
     queue: VecDeque<(usize, SignedMessage)>,
-    finals: Vec<Vec<FinalRound>>,
+    pub(super) finals: Vec<Vec<FinalRound>>,
     /// Machines whose reveals are never delivered.
-    withholding: Vec<usize>,
+    pub(super) withholding: Vec<usize>,
     /// Pairs (a, b) that cannot reach each other.
     cut: Vec<(usize, usize)>,
     equivocations: usize,
@@ -29,12 +29,14 @@ fn params() -> TableParams {
     TableParams { rules: TableRules::default(), roll_interval_ms: 100, max_buy_in: 10_000, max_seats: 8 }
 }
 
+/// The simulated table's id.
+pub(super) const TABLE: TableId = TableId([9; 16]);
+
 impl Sim {
-    fn new(n: usize) -> Self {
+    pub(super) fn new(n: usize) -> Self {
         let keys: Vec<SigningKey> = (0..n).map(|i| SigningKey::from_bytes(&[i as u8 + 1; 32])).collect();
         let host = NodeId(keys[0].verifying_key().to_bytes());
-        let id = TableId([9; 16]);
-        let (state, _) = TableState::open(id, games::TableId(1), host, params(), 0, 1_000).unwrap();
+        let (state, _) = TableState::open(TABLE, games::TableId(1), host, params(), 0, 1_000).unwrap();
         let config = ConsensusConfig { round_timeout_ms: 2_000, validator_timeout_ms: 500, agreement_threshold: 0.67 };
         let mut machines: Vec<Machine> =
             keys.iter().map(|k| Machine::new(k.clone(), config.clone(), state.clone(), 100)).collect();
@@ -53,8 +55,17 @@ impl Sim {
         }
     }
 
-    fn id(&self, i: usize) -> NodeId {
+    pub(super) fn id(&self, i: usize) -> NodeId {
         NodeId(self.keys[i].verifying_key().to_bytes())
+    }
+
+    /// The host's advert of the table, as the service journals it.
+    pub(super) fn advert(&self) -> SignedMessage {
+        let payload =
+            Payload::TableAdvert { table: TABLE, params: params(), host_buy_in: 1_000, created_ms: 0, round: 0 };
+        let message =
+            Message { version: bitcraps_wire::PROTOCOL_VERSION, origin: self.id(0), timestamp_ms: 0, payload };
+        SignedMessage::sign(&message, &self.keys[0])
     }
 
     fn absorb(&mut self, i: usize, outputs: Vec<Output>) {
@@ -73,7 +84,7 @@ impl Sim {
     }
 
     /// Runs until `until` ms: delivers every message, then moves the clock to the next deadline, if not later.
-    fn run(&mut self, until: u64) {
+    pub(super) fn run(&mut self, until: u64) {
         for _ in 0..100_000 {
             while let Some((from, signed)) = self.queue.pop_front() {
                 let message: Message = signed.verify().unwrap();
@@ -102,7 +113,7 @@ impl Sim {
         panic!("the simulation spins at {} ms", self.now);
     }
 
-    fn bet_all(&mut self, kind: BetKind, amount: u64) {
+    pub(super) fn bet_all(&mut self, kind: BetKind, amount: u64) {
         for m in &mut self.machines {
             m.queue(Action::Bet { kind, amount }, self.now);
         }

@@ -11,6 +11,7 @@ mod crash;
 mod events;
 mod game_store;
 mod game_support;
+mod journal_replay;
 mod ledger;
 mod mesh;
 mod mesh_byzantine;
