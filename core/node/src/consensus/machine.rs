@@ -22,6 +22,8 @@ use bitcraps_wire::{Action, Message, NodeId, PROTOCOL_VERSION, Payload, SignedMe
 use ed25519_dalek::SigningKey;
 
 use crate::config::ConsensusConfig;
+pub use crate::consensus::attempt::View;
+use crate::consensus::attempt::{Attempt, Commit};
 use crate::consensus::crypto;
 use crate::consensus::state::{Revealed, RoundEffects, TableState};
 
@@ -58,14 +60,6 @@ impl Phase {
     }
 }
 
-/// What a set of signatures agrees on.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct View {
-    pub hash: [u8; 32],
-    pub revealers: Vec<NodeId>,
-    pub withheld: Vec<NodeId>,
-}
-
 /// A round that became final here.
 #[derive(Debug)]
 pub struct FinalRound {
@@ -94,28 +88,6 @@ pub enum Output {
     Behind { peer: NodeId },
     /// An attempt died without a quorum and was restarted.
     AttemptFailed { round: u64, attempt: u32 },
-}
-
-#[derive(Debug, Clone)]
-struct Commit {
-    commitment: [u8; 32],
-    actions: Vec<Action>,
-    signed: SignedMessage,
-}
-
-#[derive(Debug, Default)]
-struct Attempt {
-    number: u32,
-    commits: BTreeMap<NodeId, Commit>,
-    reveals: BTreeMap<NodeId, ([u8; 32], SignedMessage)>,
-    /// Reveals that arrived before their commit.
-    early_reveals: BTreeMap<NodeId, ([u8; 32], SignedMessage)>,
-    sigs: BTreeMap<NodeId, (View, SignedMessage)>,
-    equivocators: BTreeSet<NodeId>,
-    /// The committers when this node closed the commit phase.
-    closed: Option<BTreeSet<NodeId>>,
-    my_nonce: Option<[u8; 32]>,
-    my_view: Option<(View, bitcraps_rules::Dice, Box<TableState>, RoundEffects)>,
 }
 
 /// One table's protocol state on this node.
@@ -288,46 +260,10 @@ impl Machine {
     ) {
         let (table, round, seated) =
             (self.state.id, self.state.round(), self.state.players.contains_key(&message.origin));
-        let origin = message.origin;
-        let a = self.earlier.entry(number).or_insert_with(|| Attempt { number, ..Attempt::default() });
-        match &message.payload {
-            Payload::Commit { commitment, actions, .. } => {
-                a.commits.entry(origin).or_insert(Commit {
-                    commitment: *commitment,
-                    actions: actions.clone(),
-                    signed: signed.clone(),
-                });
-            }
-            Payload::Reveal { nonce, .. } => {
-                let matches = a
-                    .commits
-                    .get(&origin)
-                    .is_some_and(|c| c.commitment == crypto::commitment(&table, round, number, &origin, nonce));
-                if matches {
-                    a.reveals.entry(origin).or_insert((*nonce, signed.clone()));
-                } else {
-                    a.early_reveals.insert(origin, (*nonce, signed.clone()));
-                }
-            }
-            Payload::StateSig { state_hash, revealers, withheld, .. } if seated => {
-                let view = View { hash: *state_hash, revealers: revealers.clone(), withheld: withheld.clone() };
-                a.sigs.entry(origin).or_insert((view, signed.clone()));
-            }
-            _ => {}
-        }
-        let early: Vec<(NodeId, ([u8; 32], SignedMessage))> =
-            std::mem::take(&mut a.early_reveals).into_iter().collect();
-        for (origin, (nonce, reveal)) in early {
-            let ok = a
-                .commits
-                .get(&origin)
-                .is_some_and(|c| c.commitment == crypto::commitment(&table, round, number, &origin, &nonce));
-            if ok {
-                a.reveals.entry(origin).or_insert((nonce, reveal));
-            } else {
-                a.early_reveals.insert(origin, (nonce, reveal));
-            }
-        }
+        self.earlier
+            .entry(number)
+            .or_insert_with(|| Attempt { number, ..Attempt::default() })
+            .record(&table, round, seated, message, signed);
         self.try_finalize(now, out);
     }
 
@@ -516,18 +452,10 @@ impl Machine {
         Some((View { hash: next.hash, revealers, withheld }, dice, next, effects))
     }
 
-    fn tally(a: &Attempt) -> BTreeMap<&View, usize> {
-        let mut counts = BTreeMap::new();
-        for (view, _) in a.sigs.values() {
-            *counts.entry(view).or_insert(0) += 1;
-        }
-        counts
-    }
-
     fn is_dead(&self) -> bool {
         let unsigned = self.state.players.keys().filter(|p| !self.attempt.sigs.contains_key(p)).count();
         let q = self.quorum();
-        Self::tally(&self.attempt).values().all(|n| n + unsigned < q) && (unsigned < q || !self.attempt.sigs.is_empty())
+        self.attempt.tally().values().all(|n| n + unsigned < q) && (unsigned < q || !self.attempt.sigs.is_empty())
     }
 
     fn try_finalize(&mut self, now: u64, out: &mut Vec<Output>) {
@@ -535,7 +463,7 @@ impl Machine {
         let numbers: Vec<u32> = std::iter::once(self.attempt.number).chain(self.earlier.keys().copied()).collect();
         for number in numbers {
             let a = if number == self.attempt.number { &self.attempt } else { &self.earlier[&number] };
-            let Some(view) = Self::tally(a).into_iter().find(|(_, n)| *n >= q).map(|(v, _)| v.clone()) else {
+            let Some(view) = a.tally().into_iter().find(|(_, n)| *n >= q).map(|(v, _)| v.clone()) else {
                 continue;
             };
             let computed = match &a.my_view {

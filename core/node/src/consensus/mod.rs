@@ -10,6 +10,7 @@
 //!   storage, the journal, metrics.
 //! - [`summary`]: what the API shows of each table.
 
+mod attempt;
 pub mod crypto;
 pub mod machine;
 pub mod replay;
