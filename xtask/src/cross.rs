@@ -11,7 +11,8 @@ use crate::build::target_dir;
 use crate::process::{cargo_command, run};
 
 const TARGETS: &[&str] = &["x86_64-pc-windows-msvc", "aarch64-apple-darwin"];
-const PACKAGES: &[&str] = &["bitcraps-api", "bitcraps-rules", "bitcraps-wire", "bitcraps-node", "bitcraps-journal", "bitcraps-ui"];
+const PACKAGES: &[&str] =
+    &["bitcraps-api", "bitcraps-rules", "bitcraps-wire", "bitcraps-node", "bitcraps-journal", "bitcraps-ui"];
 
 /// Writes an empty file wherever a C compiler or archiver was asked to write one (`-o X`, `-FoX`, `-out:X`, or
 /// an archive name after `ar`'s operation letters).
