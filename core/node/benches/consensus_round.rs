@@ -192,7 +192,8 @@ fn report() {
 }
 
 fn commit(key: &SigningKey) -> Message {
-    let actions = vec![Action::Bet { kind: BetKind::Field, amount: 6 }, Action::Bet { kind: BetKind::AnySeven, amount: 2 }];
+    let actions =
+        vec![Action::Bet { kind: BetKind::Field, amount: 6 }, Action::Bet { kind: BetKind::AnySeven, amount: 2 }];
     Message {
         version: PROTOCOL_VERSION,
         origin: NodeId(key.verifying_key().to_bytes()),

@@ -143,12 +143,7 @@ fn mesh_load_eight_players() {
     println!("\n-- consensus round latency (first commit seen -> final), snapshot windows (last 30-60 s):");
     for (i, s) in snapshots.iter().enumerate() {
         let c = &s.game.consensus;
-        println!(
-            "  node {i}: {}  final {} failed {}",
-            q(&c.round_latency),
-            c.rounds_final,
-            c.attempts_failed
-        );
+        println!("  node {i}: {}  final {} failed {}", q(&c.round_latency), c.rounds_final, c.attempts_failed);
     }
     println!("\n-- propagation (origin timestamp -> delivery) and per hop, snapshot windows:");
     for (i, s) in snapshots.iter().enumerate() {
@@ -204,7 +199,11 @@ fn mesh_load_eight_players() {
     }
     let mean_hour = per_hour.iter().sum::<f64>() / NODES as f64;
     let max_hour = per_hour.iter().copied().fold(0.0, f64::max);
-    println!("  bytes per player per hour: mean {:.0} KB/h, worst (the hub) {:.0} KB/h", mean_hour / 1e3, max_hour / 1e3);
+    println!(
+        "  bytes per player per hour: mean {:.0} KB/h, worst (the hub) {:.0} KB/h",
+        mean_hour / 1e3,
+        max_hour / 1e3
+    );
 
     // Stop, then exact round latencies from every node's store.
     for node in &nodes {
@@ -334,7 +333,7 @@ fn mesh_load_lan_relay_line() {
         "rate_per_sec = 1000000\nrate_burst = 10000000\ndedup_capacity = {}\n",
         (n + latency_samples + 1_000).max(65_536)
     );
-    let b = NodeProcess::start(&root.join("b"), &mesh_config(&[], &extra));
+    let b = NodeProcess::start(&root.path().join("b"), &mesh_config(&[], &extra));
     let mut messages = signed_messages(latency_samples + n);
     let bulk = messages.split_off(latency_samples);
     let runtime = tokio::runtime::Runtime::new().unwrap();
