@@ -274,12 +274,9 @@ impl LanPeer {
     async fn send(&self, frame: Vec<u8>) {
         let mut frame = Some(frame);
         while let Some(f) = frame.take() {
-            match self.handle.send(f.clone()) {
-                Err(SendError::Full) => {
-                    frame = Some(f);
-                    tokio::time::sleep(Duration::from_micros(200)).await;
-                }
-                Ok(()) | Err(_) => {}
+            if let Err(SendError::Full) = self.handle.send(f.clone()) {
+                frame = Some(f);
+                tokio::time::sleep(Duration::from_micros(200)).await;
             }
         }
     }
