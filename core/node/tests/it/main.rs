@@ -16,6 +16,7 @@ mod ledger;
 mod mesh;
 mod mesh_byzantine;
 mod mesh_game;
+mod mesh_load;
 mod mesh_partition;
 mod mesh_support;
 mod net_lan;
