@@ -35,6 +35,7 @@ fn round_lines(stdout: &[u8]) -> Vec<(u64, String)> {
 
 #[test]
 fn the_journal_replays_to_what_sqlite_holds_and_a_changed_roll_is_named() {
+    let _turn = crate::mesh_support::one_at_a_time();
     let root = tempfile::tempdir().unwrap();
     let nodes = start_mesh(root.path(), 3, "");
     wait_for("a linked mesh", Duration::from_secs(20), || nodes.iter().all(|n| !n.snapshot().net.peers.is_empty()));

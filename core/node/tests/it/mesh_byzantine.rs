@@ -187,6 +187,7 @@ async fn frame_abuser(seed: u8, honest: &NodeProcess) {
 
 #[test]
 fn honest_nodes_finish_the_game_and_ban_every_bad_peer() {
+    let _turn = crate::mesh_support::one_at_a_time();
     let root = tempfile::tempdir().unwrap();
     let nodes = start_mesh(root.path(), 6, "max_message_age_ms = 2000\n");
     let table = host_table(&nodes[0], 300);

@@ -66,6 +66,7 @@ pub fn start_mesh(root: &std::path::Path, n: usize, extra: &str) -> Vec<NodeProc
 
 #[test]
 fn eight_processes_play_two_hundred_rolls_and_end_with_identical_ledgers() {
+    let _turn = crate::mesh_support::one_at_a_time();
     let root = tempfile::tempdir().unwrap();
     let nodes = start_mesh(root.path(), NODES, "");
     wait_for("a linked mesh", Duration::from_secs(20), || nodes.iter().all(|n| !n.snapshot().net.peers.is_empty()));

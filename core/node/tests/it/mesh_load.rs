@@ -76,6 +76,7 @@ fn stored_latencies(data_dir: &std::path::Path, from_round: u64) -> Vec<u64> {
 #[test]
 #[ignore = "load measurement over eight release processes; run on demand (see the module docs)"]
 fn mesh_load_eight_players() {
+    let _turn = crate::mesh_support::one_at_a_time();
     let rolls = env_or("MESH_LOAD_ROLLS", 300);
     let root = tempfile::tempdir().unwrap();
     let nodes = start_mesh(root.path(), NODES, "");
@@ -323,6 +324,7 @@ fn flood(message: SignedMessage) -> Vec<u8> {
 #[test]
 #[ignore = "relay throughput over a real process; run on demand (see the module docs)"]
 fn mesh_load_lan_relay_line() {
+    let _turn = crate::mesh_support::one_at_a_time();
     let n = env_or("MESH_RELAY_N", 20_000) as usize;
     let latency_samples = 2_000;
     let root = tempfile::tempdir().unwrap();

@@ -20,6 +20,7 @@ fn round(node: &NodeProcess, table: &str) -> u64 {
 
 #[test]
 fn rounds_follow_the_two_thirds_rule_and_resume_within_five_seconds_of_healing() {
+    let _turn = crate::mesh_support::one_at_a_time();
     let root = tempfile::tempdir().unwrap();
     let nodes = start_mesh(root.path(), 4, "");
     let table = host_table(&nodes[0], 100);
@@ -57,6 +58,7 @@ fn rounds_follow_the_two_thirds_rule_and_resume_within_five_seconds_of_healing()
 
 #[test]
 fn a_killed_player_restarts_from_its_database_and_catches_up() {
+    let _turn = crate::mesh_support::one_at_a_time();
     let root = tempfile::tempdir().unwrap();
     let mut nodes = start_mesh(root.path(), 4, "");
     let table = host_table(&nodes[0], 100);

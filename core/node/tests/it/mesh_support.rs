@@ -172,3 +172,10 @@ pub fn describe(nodes: &[NodeProcess], table: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Multi-process mesh tests take turns: each starts several nodes, and timing assertions (a partition heals within
+/// 5 s) must not depend on how many other node processes share the machine's cores at that moment.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
