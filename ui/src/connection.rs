@@ -5,19 +5,17 @@
 //! resuming with `?since=<last event id>` so the node replays what was missed. A gap in event ids reopens the stream
 //! the same way at once.
 //!
-//! Tables and peers have no events: while connected, a [`SnapshotPoller`] re-reads them from a fresh snapshot once
-//! a second (see [`crate::poller`]).
+//! Tables and peers have no events: the node pushes them on the same socket as [`ServerMessage::Live`] when they
+//! change (at most once a second, and right after a command), so a command's result needs no extra request.
 //!
-//! Repaints: the socket's wake-up callback calls `request_repaint` when a message arrives; the timed repaints are
-//! the one that fires the next reconnect attempt and, while the node is on the mesh or knows tables, the next
-//! snapshot poll. Nothing repaints while nothing changes.
+//! Repaints: the socket's wake-up callback calls `request_repaint` when a message arrives; the only timed repaint
+//! is the one that fires the next reconnect attempt. Nothing repaints while nothing changes.
 
 use std::time::Duration;
 
 use bitcraps_api::{API_PREFIX, ClientMessage, ServerMessage};
 use ewebsock::{WsEvent, WsMessage, WsReceiver, WsSender};
 
-use crate::poller::SnapshotPoller;
 use crate::state::{Applied, ConnectionStatus, DashboardState};
 
 /// First reconnect delay, in seconds.
@@ -117,20 +115,12 @@ pub struct Connection {
     /// [`now_s`] time at which to open the next socket, while none is open.
     retry_at: Option<f64>,
     backoff: Backoff,
-    poller: SnapshotPoller,
 }
 
 impl Connection {
     /// A connection that opens its socket on the first [`Self::poll`].
     pub fn new(config: ConnectConfig) -> Self {
-        Self {
-            config,
-            refresh: None,
-            socket: None,
-            retry_at: Some(0.0),
-            backoff: Backoff::default(),
-            poller: SnapshotPoller::default(),
-        }
+        Self { config, refresh: None, socket: None, retry_at: Some(0.0), backoff: Backoff::default() }
     }
 
     /// Calls `refresh` before every reconnect to pick up a changed API URL or token.
@@ -154,7 +144,6 @@ impl Connection {
     /// [`Self::poll`] at time `now` (seconds on a monotonic clock).
     pub fn poll_at(&mut self, ctx: &egui::Context, now: f64, state: &mut DashboardState) {
         self.drain(now, state);
-        self.poller.poll_at(ctx, now, &self.config, state);
         if self.socket.is_some() {
             self.send_outbox(state);
             return;
@@ -252,10 +241,6 @@ impl Connection {
             }
         };
         let is_error = matches!(message, ServerMessage::Error { .. });
-        if matches!(message, ServerMessage::CommandResult { .. }) {
-            // A command may have hosted, joined or left a table, or changed a bet: show it without waiting.
-            self.poller.poll_soon();
-        }
         match state.apply(message) {
             Applied::Updated if !is_error => self.backoff.reset(),
             Applied::Updated | Applied::Ignored => {}

@@ -16,7 +16,6 @@ pub mod format;
 pub mod game;
 pub mod health;
 pub mod peers;
-pub mod poller;
 pub mod resources;
 pub mod state;
 pub mod table;

@@ -126,34 +126,22 @@ impl DashboardState {
                 self.last_error = Some(format!("{message} ({code})"));
                 Applied::Updated
             }
+            ServerMessage::Live { now_ms, game, net } => {
+                // What no event carries: the tables and consensus statistics, the peers and mesh statistics, and
+                // the node's clock. Health, alerts, samples and the last event id stay as the events left them.
+                let Some(snapshot) = self.snapshot.as_mut() else {
+                    return Applied::Ignored;
+                };
+                snapshot.game = game;
+                snapshot.net = net;
+                snapshot.node.now_ms = snapshot.node.now_ms.max(now_ms);
+                Applied::Updated
+            }
             ServerMessage::CommandResult { ok, code, message } => {
                 self.command_result = Some((ok, if ok { message } else { format!("{message} ({code})") }));
                 Applied::Updated
             }
         }
-    }
-
-    /// Folds the parts of a freshly fetched snapshot that no event carries: the tables and consensus statistics
-    /// (`game`), the peers and mesh statistics (`net`), and the node's clock. Everything the event stream keeps
-    /// current (health, alerts, samples, the last event id) stays as the stream left it. A snapshot of another
-    /// node (the dashboard reconnected elsewhere meanwhile) is ignored.
-    pub fn refresh_live(&mut self, fresh: Snapshot) -> Applied {
-        let Some(snapshot) = self.snapshot.as_mut() else {
-            return Applied::Ignored;
-        };
-        if snapshot.node.node_id != fresh.node.node_id {
-            return Applied::Ignored;
-        }
-        snapshot.game = fresh.game;
-        snapshot.net = fresh.net;
-        snapshot.node.now_ms = snapshot.node.now_ms.max(fresh.node.now_ms);
-        Applied::Updated
-    }
-
-    /// Whether tables or peers can change without a command from this dashboard: the node is on the mesh, or
-    /// knows tables (whose rounds go on). Only then is it worth re-reading them every second.
-    pub fn has_live_tables_or_peers(&self) -> bool {
-        self.snapshot.as_ref().is_some_and(|s| s.net.enabled || !s.game.tables.is_empty())
     }
 
     fn set_snapshot(&mut self, mut snapshot: Snapshot) {

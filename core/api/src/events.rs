@@ -3,10 +3,14 @@
 //! Event ids increase by one per event, so a client that sees a gap knows it missed something. A client that
 //! reconnects with `?since=ID` gets every event after `ID` replayed, or a [`ServerMessage::Resync`] carrying a fresh
 //! snapshot when the node no longer holds them.
+//!
+//! Tables and peers change all the time and have no events: while the node is on the mesh or knows tables, a
+//! subscriber also gets a [`ServerMessage::Live`] with the current `game` and `net` about once a second, sent only
+//! when they changed. Live messages are not numbered and not kept for replay; each one replaces the last.
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AlertSummary, Command, Health, ResourceSample, Snapshot};
+use crate::{AlertSummary, Command, GameSummary, Health, NetSummary, ResourceSample, Snapshot};
 
 /// One event, numbered in the order the node published it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -43,6 +47,10 @@ pub enum ServerMessage {
     Resync { snapshot: Box<Snapshot> },
     /// One event; ids follow each other without gaps on one connection.
     Event { event: Event },
+    /// The tables and the mesh now (what a snapshot's `game` and `net` would hold), with the node's clock. Not an
+    /// event: not numbered, not replayed. Sent right after the first snapshot, resync or replay, then at most once
+    /// a second and only when `game` or `net` changed, while the node is on the mesh or knows tables.
+    Live { now_ms: u64, game: GameSummary, net: NetSummary },
     /// The connection is refused or ends because of an error.
     Error { code: String, message: String },
     /// The answer to a [`ClientMessage::Command`]: `ok`, or the refusal's `code` and `message`.

@@ -8,7 +8,8 @@
 //! Endpoints (all under the node's API URL, authenticated with `Authorization: Bearer <token>`):
 //! - `GET /api/v1/snapshot` -> [`Snapshot`]
 //! - `WS  /api/v1/events?since=ID` -> a stream of [`ServerMessage`]; the client may authenticate with the header
-//!   or, from a browser, by sending [`ClientMessage::Auth`] first.
+//!   or, from a browser, by sending [`ClientMessage::Auth`] first. Besides the numbered events it carries
+//!   [`ServerMessage::Live`]: the tables and the mesh, pushed when they change.
 //! - `POST /api/v1/commands` with a [`Command`] -> [`CommandResponse`] or [`ApiError`]
 //! - `GET /api/v1/metrics/range?metric=NAME&from_ms=A&to_ms=B&step_ms=S` -> [`MetricRange`]
 //! - `GET /metrics` (Prometheus text exposition), `GET /healthz` (no auth, no data).
@@ -126,6 +127,21 @@ mod tests {
         let parsed: Command = serde_json::from_str(r#"{"type":"shutdown"}"#)?;
         assert_eq!(parsed, Command::Shutdown);
         assert!(serde_json::from_str::<Command>(r#"{"type":"launch_rockets"}"#).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn live_message_is_tagged_and_round_trips() -> Result<(), serde_json::Error> {
+        let live = ServerMessage::Live {
+            now_ms: 42,
+            game: GameSummary::default(),
+            net: NetSummary { enabled: true, ..NetSummary::default() },
+        };
+        let json = serde_json::to_value(&live)?;
+        assert_eq!(json["type"], "live");
+        assert_eq!(json["now_ms"], 42);
+        assert_eq!(json["net"]["enabled"], true);
+        assert_eq!(serde_json::from_value::<ServerMessage>(json)?, live);
         Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! The connection against a stand-in node: a plain `tungstenite` WebSocket server on a loopback port.
 //!
 //! It checks the wire protocol end to end: auth message first, snapshot, events, a gap that makes the dashboard
-//! reconnect with `?since=<last id>`, the replay, and the lost connection turning into "offline, retrying".
+//! reconnect with `?since=<last id>`, the replay, live updates of tables and peers on the same socket, and the lost
+//! connection turning into "offline, retrying".
 
 use std::net::TcpListener;
 use std::sync::mpsc;
@@ -146,12 +147,11 @@ fn after_the_node_stops_the_dashboard_starts_afresh() {
     assert!(!state.node_stopping);
 }
 
-/// Serves every connection on its own thread: the first gets `main` and stays open for `hold`, each later one (a
-/// snapshot poll) gets `poll` and is closed. Reports each request path and the first client message.
-fn stand_in_node_polled(
+/// Serves every connection on its own thread: the first gets `main` and stays open for `hold`, each later one is
+/// closed at once. Reports each request path and the first client message.
+fn stand_in_node_held(
     listener: TcpListener,
-    main: ServerMessage,
-    poll: ServerMessage,
+    main: Vec<ServerMessage>,
     hold: Duration,
     seen: mpsc::Sender<(String, String)>,
 ) {
@@ -160,7 +160,7 @@ fn stand_in_node_polled(
         .spawn(move || {
             for (i, stream) in listener.incoming().enumerate() {
                 let Ok(stream) = stream else { return };
-                let message = if i == 0 { main.clone() } else { poll.clone() };
+                let messages = if i == 0 { main.clone() } else { Vec::new() };
                 let seen = seen.clone();
                 std::thread::Builder::new()
                     .name(format!("stand-in-conn-{i}"))
@@ -174,7 +174,9 @@ fn stand_in_node_polled(
                         let Ok(mut ws) = tungstenite::accept_hdr(stream, callback) else { return };
                         let first = ws.read().unwrap().into_text().unwrap();
                         seen.send((path, first.to_string())).ok();
-                        ws.send(text(&message)).unwrap();
+                        for message in &messages {
+                            ws.send(text(message)).unwrap();
+                        }
                         std::thread::sleep(if i == 0 { hold } else { Duration::from_millis(50) });
                         ws.close(None).ok();
                         ws.flush().ok();
@@ -186,37 +188,49 @@ fn stand_in_node_polled(
 }
 
 #[test]
-fn tables_and_peers_are_polled_while_connected() {
+fn live_messages_update_tables_and_peers_on_the_one_connection() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let api_url = format!("http://{}", listener.local_addr().unwrap());
     let mut first = fixture("snapshot_busy.json");
     first.last_event_id = 10;
     first.net.peers.clear();
     first.game.tables.truncate(1);
-    let mut fresh = fixture("snapshot_busy.json");
-    fresh.last_event_id = 99;
-    fresh.health.level = HealthLevel::Red;
-    let (seen_tx, seen) = mpsc::channel();
-    stand_in_node_polled(
-        listener,
+    let fresh = fixture("snapshot_busy.json");
+    let now_ms = fresh.node.now_ms + 60_000;
+    let main = vec![
         ServerMessage::Snapshot { snapshot: Box::new(first) },
-        ServerMessage::Snapshot { snapshot: Box::new(fresh) },
-        Duration::from_secs(10),
-        seen_tx,
-    );
+        health_event(11, HealthLevel::Red),
+        // A command's answer, then the change it made arrives as the next live update: no extra request.
+        ServerMessage::CommandResult { ok: true, code: String::new(), message: "joined the table".into() },
+        ServerMessage::Live { now_ms, game: fresh.game.clone(), net: fresh.net.clone() },
+    ];
+    let (seen_tx, seen) = mpsc::channel();
+    stand_in_node_held(listener, main, Duration::from_secs(10), seen_tx);
 
     let mut state = DashboardState::new(api_url.clone());
     let mut connection = Connection::new(ConnectConfig { api_url, token: TOKEN.to_owned() });
     poll_until(&mut connection, &mut state, |s| s.snapshot.as_ref().is_some_and(|s| s.net.peers.len() == 3));
 
     let snapshot = state.snapshot.as_ref().unwrap();
-    assert_eq!(snapshot.game.tables.len(), 2, "tables come with the poll");
-    assert_eq!(snapshot.last_event_id, 10, "the event stream's position is not the poll's");
-    assert_eq!(snapshot.health.level, HealthLevel::Yellow, "health stays as the event stream left it");
+    assert_eq!(snapshot.game, fresh.game, "tables come with the live update");
+    assert_eq!(snapshot.net, fresh.net);
+    assert_eq!(snapshot.node.now_ms, now_ms, "the node's clock too");
+    assert_eq!(snapshot.last_event_id, 11, "a live update is not an event");
+    assert_eq!(snapshot.health.level, HealthLevel::Red, "health stays as the event stream left it");
+    assert_eq!(snapshot.alerts, fresh.alerts);
+    assert_eq!(state.command_result, Some((true, "joined the table".to_owned())));
     assert!(state.is_connected());
-    let (main_path, _) = seen.recv().unwrap();
-    let (poll_path, poll_auth) = seen.recv().unwrap();
-    assert_eq!(main_path, "/api/v1/events");
-    assert_eq!(poll_path, "/api/v1/events", "a poll is a fresh subscription: its first message is a snapshot");
-    assert_eq!(serde_json::from_str::<ClientMessage>(&poll_auth).unwrap(), ClientMessage::Auth { token: TOKEN.into() });
+
+    // The old poller opened a second subscription every second; now nothing but the one stream is opened.
+    let until = Instant::now() + Duration::from_millis(1_500);
+    let ctx = egui::Context::default();
+    while Instant::now() < until {
+        connection.poll(&ctx, &mut state);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(state.is_connected());
+    let (path, auth) = seen.recv().unwrap();
+    assert_eq!(path, "/api/v1/events");
+    assert_eq!(serde_json::from_str::<ClientMessage>(&auth).unwrap(), ClientMessage::Auth { token: TOKEN.into() });
+    assert!(seen.try_recv().is_err(), "one connection, no snapshot polls");
 }

@@ -138,24 +138,37 @@ fn window_title_follows_the_connection() {
 }
 
 #[test]
-fn a_refresh_folds_tables_peers_and_clock_only() {
-    let mut state = quiet_state();
-    let mut fresh = fixture("snapshot_busy.json");
-    fresh.node.node_id = state.snapshot.as_ref().unwrap().node.node_id.clone();
-    let now_ms = fresh.node.now_ms;
-    assert!(!state.has_live_tables_or_peers(), "the quiet node is off the mesh and knows no tables");
-    assert_eq!(state.refresh_live(fresh.clone()), Applied::Updated);
+fn a_live_message_folds_tables_peers_and_clock_only() {
+    let mut state = DashboardState::from_snapshot(fixture("snapshot_busy.json"));
+    let before = state.snapshot.clone().unwrap();
+    let samples = state.samples.len();
+    assert!(!before.alerts.is_empty() && before.health.level == HealthLevel::Yellow);
+    // The node's tables and peers a moment later: one table left, one peer gone.
+    let mut busy = before.clone();
+    busy.game.tables.truncate(1);
+    busy.net.peers.pop();
+    let now_ms = before.node.now_ms + 5_000;
+    let live = ServerMessage::Live { now_ms, game: busy.game.clone(), net: busy.net.clone() };
+    // The wire shape: tagged like every server message.
+    let live = parse(&serde_json::to_string(&live).unwrap());
+    assert_eq!(state.apply(live), Applied::Updated);
     let snapshot = state.snapshot.as_ref().unwrap();
-    assert_eq!(snapshot.game, fresh.game);
-    assert_eq!(snapshot.net, fresh.net);
+    assert_eq!(snapshot.game, busy.game);
+    assert_eq!(snapshot.net, busy.net);
     assert_eq!(snapshot.node.now_ms, now_ms);
-    assert_eq!(snapshot.health.level, HealthLevel::Green);
-    assert_eq!(snapshot.last_event_id, 7342);
-    assert_eq!(state.samples.len(), 900);
-    assert!(state.has_live_tables_or_peers());
+    assert_eq!(snapshot.health, before.health);
+    assert_eq!(snapshot.alerts, before.alerts);
+    assert_eq!(snapshot.alert_history, before.alert_history);
+    assert_eq!(snapshot.last_event_id, before.last_event_id);
+    assert_eq!(state.samples.len(), samples);
 
-    fresh.node.node_id = "another node".to_owned();
-    fresh.net.peers.clear();
-    assert_eq!(state.refresh_live(fresh), Applied::Ignored);
-    assert_eq!(state.snapshot.as_ref().unwrap().net.peers.len(), 3);
+    // An older clock reading never moves the node's clock back.
+    let stale = ServerMessage::Live { now_ms: 1, game: busy.game.clone(), net: busy.net.clone() };
+    assert_eq!(state.apply(stale), Applied::Updated);
+    assert_eq!(state.snapshot.as_ref().unwrap().node.now_ms, now_ms);
+
+    // Before the first snapshot there is nothing to fold into.
+    let mut empty = DashboardState::new("http://127.0.0.1:43123");
+    assert_eq!(empty.apply(ServerMessage::Live { now_ms, game: busy.game, net: busy.net }), Applied::Ignored);
+    assert!(empty.snapshot.is_none());
 }

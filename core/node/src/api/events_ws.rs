@@ -3,6 +3,10 @@
 //! Without `since` the first message is a snapshot; with a `since` the node still holds, the missed events are
 //! replayed; with one it no longer holds, a resync snapshot comes first. A client that falls too far behind is
 //! told to reconnect with `since`, which resumes it from the ring without loss.
+//!
+//! Tables and peers have no events. While the node is on the mesh or knows tables, each subscriber also gets a
+//! [`ServerMessage::Live`] with the current `game` and `net`: one right after the snapshot, resync or replay, one
+//! after each command it sends, and then every [`LIVE_PERIOD`] when they differ from the last one it got.
 
 use std::time::Duration;
 
@@ -10,7 +14,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use bitcraps_api::{ClientMessage, Event, ServerMessage};
+use bitcraps_api::{ClientMessage, Event, GameSummary, NetSummary, ServerMessage};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::broadcast;
@@ -25,6 +29,8 @@ use crate::state::now_ms;
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
 /// Close code for a refused authentication (4000-4999 are free for applications).
 const CLOSE_UNAUTHORIZED: u16 = 4401;
+/// How often a subscriber's `game` and `net` are compared with what it last got.
+pub const LIVE_PERIOD: Duration = Duration::from_secs(1);
 
 /// Query parameters of the events endpoint.
 #[derive(Debug, Deserialize)]
@@ -81,6 +87,10 @@ async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authent
             (live, last)
         }
     };
+    let mut live_feed = LiveFeed::default();
+    live_feed.send_if_changed(&mut socket, &state).await?;
+    let mut live_tick = tokio::time::interval_at(tokio::time::Instant::now() + LIVE_PERIOD, LIVE_PERIOD);
+    live_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut shutdown = state.shutdown.clone();
     loop {
         tokio::select! {
@@ -103,9 +113,14 @@ async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authent
             incoming = socket.next() => match incoming {
                 // After authenticating, clients may send commands; pings are answered by axum.
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
-                Some(Ok(Message::Text(body))) => socket.send(text(&command_result(&state, body.as_str()).await)?).await?,
+                Some(Ok(Message::Text(body))) => {
+                    socket.send(text(&command_result(&state, body.as_str()).await)?).await?;
+                    // A command may have hosted, joined or left a table, or changed a bet: show it now.
+                    live_feed.send_if_changed(&mut socket, &state).await?;
+                }
                 Some(Ok(_)) => {}
             },
+            _ = live_tick.tick() => live_feed.send_if_changed(&mut socket, &state).await?,
             () = stopped(&mut shutdown) => {
                 drain(&mut live, &mut socket, skip_through).await?;
                 break;
@@ -114,6 +129,33 @@ async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authent
     }
     socket.send(Message::Close(None)).await?;
     Ok(())
+}
+
+/// What one subscriber last got in a [`ServerMessage::Live`].
+#[derive(Default)]
+struct LiveFeed {
+    last: Option<(GameSummary, NetSummary)>,
+}
+
+impl LiveFeed {
+    /// Sends the tables and the mesh now if they differ from the last ones sent, and either the node is on the
+    /// mesh or knows tables, or the last ones sent were (so a client also sees the last table go).
+    async fn send_if_changed(&mut self, socket: &mut WebSocket, state: &ApiState) -> anyhow::Result<()> {
+        let now = now_ms();
+        let current = (state.shared.games.summary(now), state.shared.metrics.net.summary(now));
+        if self.last.as_ref() == Some(&current) || !(is_live(&current) || self.last.as_ref().is_some_and(is_live)) {
+            return Ok(());
+        }
+        let (game, net) = current.clone();
+        socket.send(text(&ServerMessage::Live { now_ms: now, game, net })?).await?;
+        self.last = Some(current);
+        Ok(())
+    }
+}
+
+/// Whether tables or peers can change by themselves: the node is on the mesh or knows tables.
+fn is_live((game, net): &(GameSummary, NetSummary)) -> bool {
+    net.enabled || !game.tables.is_empty()
 }
 
 /// Resolves once the node is stopping (the guard `wait_for` returns must not live across the select's arms).
