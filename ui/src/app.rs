@@ -1,10 +1,14 @@
 //! The dashboard as a whole: the tab bar, the "Disconnected — retrying" banner, the selected tab, and the
 //! `eframe::App` that wires a [`Connection`] and the window/document title to it.
 //!
+//! App-wide behaviour lives here too: Ctrl+1…4 switch tabs, the theme follows the system's dark/light setting, and
+//! the selected tab is persisted with eframe's storage ([`UiPrefs`]).
+//!
 //! [`Dashboard`] is the testable view (state + selected tab, no I/O); [`DashboardApp`] adds the network and the
 //! title and is what the native and web mains run.
 
-use egui::{Color32, RichText};
+use egui::{Color32, Key, Modifiers, RichText};
+use serde::{Deserialize, Serialize};
 
 use crate::connection::Connection;
 use crate::state::{ConnectionStatus, DashboardState};
@@ -14,7 +18,8 @@ use crate::{alerts, game, health, resources};
 pub const DISCONNECTED_BANNER: &str = "Disconnected — retrying";
 
 /// The dashboard's tabs, in tab-bar order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Tab {
     #[default]
     Health,
@@ -36,6 +41,26 @@ impl Tab {
             Self::Alerts => "Alerts",
         }
     }
+
+    /// The tab of the keyboard shortcut Ctrl+`key` (Ctrl+1 … Ctrl+4, in tab-bar order).
+    pub fn for_key(key: Key) -> Option<Self> {
+        match key {
+            Key::Num1 => Some(Self::Health),
+            Key::Num2 => Some(Self::Game),
+            Key::Num3 => Some(Self::Resources),
+            Key::Num4 => Some(Self::Alerts),
+            _ => None,
+        }
+    }
+}
+
+/// The UI state kept between runs (eframe storage, under [`eframe::APP_KEY`]). Every field has a default, so an
+/// older or newer stored value still loads.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UiPrefs {
+    /// The tab shown last.
+    pub tab: Tab,
 }
 
 /// The dashboard view: the data it draws and the tab it shows.
@@ -45,16 +70,19 @@ pub struct Dashboard {
     pub tab: Tab,
     /// What the Game tab's forms hold between frames.
     pub game: game::GameForm,
+    /// What the Alerts tab (silence minutes, rule editor) holds between frames.
+    pub alerts: alerts::AlertsForm,
 }
 
 impl Dashboard {
     /// A dashboard showing `state` on the Health tab.
     pub fn new(state: DashboardState) -> Self {
-        Self { state, tab: Tab::default(), game: game::GameForm::default() }
+        Self { state, tab: Tab::default(), game: game::GameForm::default(), alerts: alerts::AlertsForm::default() }
     }
 
     /// Draws the whole dashboard into `ui`.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.tab_shortcuts(ui);
         egui::Panel::top("tab_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("BitCraps");
@@ -71,8 +99,17 @@ impl Dashboard {
             Tab::Health => health::show(ui, &self.state),
             Tab::Game => game::show(ui, &mut self.state, &mut self.game),
             Tab::Resources => resources::show(ui, &self.state),
-            Tab::Alerts => alerts::show(ui, &mut self.state),
+            Tab::Alerts => alerts::show(ui, &mut self.state, &mut self.alerts),
         });
+    }
+
+    /// Ctrl+1 … Ctrl+4 (Cmd on macOS) select the tabs in tab-bar order.
+    fn tab_shortcuts(&mut self, ui: &egui::Ui) {
+        let keys = [Key::Num1, Key::Num2, Key::Num3, Key::Num4];
+        let pressed = ui.input_mut(|input| keys.into_iter().find(|key| input.consume_key(Modifiers::COMMAND, *key)));
+        if let Some(tab) = pressed.and_then(Tab::for_key) {
+            self.tab = tab;
+        }
     }
 }
 
@@ -177,6 +214,24 @@ impl DashboardApp {
         self.dashboard.tab = tab;
         self
     }
+
+    /// The tab shown.
+    pub fn tab(&self) -> Tab {
+        self.dashboard.tab
+    }
+
+    /// The same app with the UI state of the last run restored from `storage` (absent or unreadable: defaults).
+    pub fn restored(mut self, storage: Option<&dyn eframe::Storage>) -> Self {
+        let prefs: UiPrefs = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        self.dashboard.tab = prefs.tab;
+        self
+    }
+
+    /// Start-up in eframe's creator: the theme follows the system, and the last run's UI state is restored.
+    pub fn started(self, cc: &eframe::CreationContext<'_>) -> Self {
+        cc.egui_ctx.set_theme(egui::ThemePreference::System);
+        self.restored(cc.storage)
+    }
 }
 
 impl eframe::App for DashboardApp {
@@ -189,5 +244,9 @@ impl eframe::App for DashboardApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.dashboard.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &UiPrefs { tab: self.dashboard.tab });
     }
 }

@@ -7,6 +7,8 @@
 //! Architecture invariant: the views are pure functions of [`state::DashboardState`], so every tab is tested with
 //! `egui_kittest` from recorded snapshots, without a network.
 
+pub mod alert_preview;
+pub mod alert_rule_check;
 pub mod alerts;
 pub mod app;
 pub mod bet_kinds;
@@ -17,6 +19,7 @@ pub mod game;
 pub mod health;
 pub mod peers;
 pub mod resources;
+pub mod rule_editor;
 pub mod state;
 pub mod table;
 
@@ -25,7 +28,7 @@ pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use app::{Dashboard, DashboardApp, Tab};
+pub use app::{Dashboard, DashboardApp, Tab, UiPrefs};
 pub use connection::ConnectConfig;
 pub use state::{ConnectionStatus, DashboardState};
 

@@ -103,7 +103,8 @@ pub fn run(cli: &Cli, env_token: Option<String>) -> anyhow::Result<()> {
         let dir = data_dir(cli)?;
         connection = connection.with_refresh(Box::new(move || from_data_dir(&dir, env_token.clone()).ok()));
     }
-    let app = crate::DashboardApp::new(Some(connection), None).with_tab(cli.tab.unwrap_or_default());
+    let app = crate::DashboardApp::new(Some(connection), None);
+    let tab = cli.tab;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("BitCraps · connecting…")
@@ -112,6 +113,14 @@ pub fn run(cli: &Cli, env_token: Option<String>) -> anyhow::Result<()> {
             .with_min_inner_size([640.0, 420.0]),
         ..Default::default()
     };
-    eframe::run_native("BitCraps", options, Box::new(|_cc| Ok(Box::new(app))))
+    // `--tab` wins over the tab persisted from the last run.
+    let start = move |cc: &eframe::CreationContext<'_>| {
+        let app = app.started(cc);
+        Ok(Box::new(match tab {
+            Some(tab) => app.with_tab(tab),
+            None => app,
+        }) as Box<dyn eframe::App>)
+    };
+    eframe::run_native("BitCraps", options, Box::new(start))
         .map_err(|err| anyhow::anyhow!("the dashboard window failed: {err}"))
 }

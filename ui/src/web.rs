@@ -41,5 +41,7 @@ async fn run() -> Result<(), wasm_bindgen::JsValue> {
         None => (None, Some("no API token: open this page as <node URL>/#token=<the node's api-token>".to_owned())),
     };
     let app = crate::DashboardApp::new(config, problem);
-    eframe::WebRunner::new().start(canvas, eframe::WebOptions::default(), Box::new(|_cc| Ok(Box::new(app)))).await
+    eframe::WebRunner::new()
+        .start(canvas, eframe::WebOptions::default(), Box::new(|cc| Ok(Box::new(app.started(cc)))))
+        .await
 }

@@ -45,3 +45,15 @@ pub fn open_tab(harness: &mut Harness<'_, Dashboard>, label: &str) {
     harness.remove_cursor();
     harness.run();
 }
+
+/// A dashboard showing `state` at `pixels_per_point` (2.0: a 200 % display), in a window of the same physical size
+/// as [`harness`]'s, so the view gets `1 / pixels_per_point` of the room.
+pub fn harness_scaled(state: DashboardState, pixels_per_point: f32) -> Harness<'static, Dashboard> {
+    let mut harness = Harness::builder()
+        .with_size([SIZE[0] / pixels_per_point, SIZE[1] / pixels_per_point])
+        .with_pixels_per_point(pixels_per_point)
+        .wgpu()
+        .build_ui_state(|ui, dashboard: &mut Dashboard| dashboard.show(ui), Dashboard::new(state));
+    harness.run();
+    harness
+}

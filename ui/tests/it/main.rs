@@ -5,6 +5,7 @@
 // Tests unwrap freely: a panic is the failure report, and all input here is fixtures the tests own.
 #![allow(clippy::unwrap_used)]
 
+mod alerts_tab;
 mod cli;
 mod fixtures;
 mod game;
