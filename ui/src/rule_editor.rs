@@ -54,6 +54,8 @@ pub fn show(ui: &mut egui::Ui, state: &DashboardState, editor: &mut RuleEditor, 
             && save.clicked()
         {
             queued.push(Command::SetAlertRule { rule: rule.clone() });
+            // Keep editing the saved rule: once the node has it, Revert returns to the node's copy.
+            editor.selected = Some(rule.name.clone());
         }
         if !valid {
             ui.label(RichText::new("Fix the fields marked in red to save.").color(ui.visuals().warn_fg_color));
