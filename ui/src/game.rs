@@ -1,5 +1,6 @@
-//! The Game tab: the craps tables the node knows with Join and Leave, the joined tables in detail ([`table`]), a
-//! form to host a table, and the table protocol's consensus statistics.
+//! The Game tab: the craps tables the node knows with Join and Leave, the joined tables in detail ([`table`]: round
+//! phase and countdown, puck, dice, chip changes, bet layout, game history), the Host a table dialog ([`host`]),
+//! and the table protocol's consensus statistics.
 //!
 //! Buttons queue commands in [`DashboardState::outbox`], as the Alerts tab does; the connection sends them over the
 //! event socket and the node's answer shows under the tables list. What the forms hold between frames lives in
@@ -9,14 +10,21 @@
 
 use std::collections::BTreeMap;
 
-use bitcraps_api::{Command, ConsensusStats, HostTable, TableSummary};
+use bitcraps_api::{Command, ConsensusStats, TableSummary};
 
 use crate::state::DashboardState;
 use crate::table::{self, BetDraft};
 use crate::{command_result, format};
 
+#[path = "game_host.rs"]
+pub mod host;
+#[path = "game_layout.rs"]
+pub mod layout;
+#[path = "game_rolls.rs"]
+pub mod rolls;
+
 /// Shown when the node reports no tables.
-pub const NO_TABLES: &str = "No tables on the mesh yet: host one below, or wait for a host's advert.";
+pub const NO_TABLES: &str = "No tables on the mesh yet: host one (Host a table… above), or wait for a host's advert.";
 /// The buy-in a Join button offers until it is changed.
 pub const JOIN_BUY_IN: u64 = 1_000;
 
@@ -27,8 +35,8 @@ const COLUMNS: [&str; 10] =
 /// What the Game tab's forms hold between frames.
 #[derive(Clone, Debug, Default)]
 pub struct GameForm {
-    /// The Host a table form.
-    pub host: HostTable,
+    /// The Host a table dialog.
+    pub host: host::HostForm,
     /// The buy-in each table's Join button offers, by table id (absent: [`JOIN_BUY_IN`]).
     pub join_buy_in: BTreeMap<String, u64>,
     /// The Place bet row of each joined table, by table id.
@@ -37,13 +45,18 @@ pub struct GameForm {
 
 /// Draws the Game tab.
 pub fn show(ui: &mut egui::Ui, state: &mut DashboardState, form: &mut GameForm) {
-    ui.heading("Craps tables");
+    let mut queued = Vec::new();
+    ui.horizontal(|ui| {
+        ui.heading("Craps tables");
+        if state.snapshot.is_some() {
+            host::show(ui, &mut form.host, &mut queued);
+        }
+    });
     ui.add_space(6.0);
     let Some(snapshot) = &state.snapshot else {
         ui.label("Waiting for the node's first snapshot…");
         return;
     };
-    let mut queued = Vec::new();
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         let tables = &snapshot.game.tables;
         if tables.is_empty() {
@@ -55,11 +68,10 @@ pub fn show(ui: &mut egui::Ui, state: &mut DashboardState, form: &mut GameForm) 
         for joined in tables.iter().filter(|t| t.joined) {
             ui.separator();
             let draft = form.bets.entry(joined.table_id.clone()).or_insert_with(|| BetDraft::for_table(joined));
-            table::show(ui, joined, &snapshot.node.node_id, draft, &mut queued);
+            let viewer = table::Viewer { own_id: &snapshot.node.node_id, now_ms: snapshot.node.now_ms };
+            table::show(ui, joined, viewer, draft, &mut queued);
         }
         ui.separator();
-        host_form(ui, &mut form.host, &mut queued);
-        ui.add_space(8.0);
         consensus(ui, &snapshot.game.consensus);
     });
     state.outbox.extend(queued);
@@ -101,24 +113,6 @@ fn tables_grid(ui: &mut egui::Ui, tables: &[TableSummary], form: &mut GameForm, 
                 }
             }
             ui.end_row();
-        }
-    });
-}
-
-fn host_form(ui: &mut egui::Ui, host: &mut HostTable, queued: &mut Vec<Command>) {
-    ui.heading("Host a table");
-    ui.horizontal(|ui| {
-        field(ui, "Min bet", egui::DragValue::new(&mut host.min_bet).range(1..=u64::MAX).speed(1.0));
-        let min_bet = host.min_bet;
-        field(ui, "Max bet", egui::DragValue::new(&mut host.max_bet).range(min_bet..=u64::MAX).speed(5.0));
-        field(ui, "Buy-in", egui::DragValue::new(&mut host.buy_in).range(1..=u64::MAX).speed(10.0));
-        field(
-            ui,
-            "Roll interval ms",
-            egui::DragValue::new(&mut host.roll_interval_ms).range(100..=600_000).speed(100.0),
-        );
-        if ui.button("Host").clicked() {
-            queued.push(Command::HostTable { table: host.clone() });
         }
     });
 }

@@ -1,17 +1,17 @@
-//! One joined table in detail, on the Game tab: the players with their chips (the shooter marked), the open bets
-//! with Remove on this node's own, a Place bet row, and the recent rolls.
+//! One joined table in detail, on the Game tab: the round phase with its countdown and the puck, the dice history
+//! and the last roll's chip changes ([`game::rolls`]), the players with their chips (the shooter marked), the open
+//! bets with Remove on this node's own, the bet layout ([`game::layout`]), a Place bet row, and the game history.
+//!
+//! [`game::rolls`]: crate::game::rolls
+//! [`game::layout`]: crate::game::layout
 
-use bitcraps_api::{Command, RollSummary, TableSummary};
+use bitcraps_api::{Command, TableSummary};
 
+use crate::game::{layout, rolls};
 use crate::{bet_kinds, format};
 
 /// Shown when nobody has a bet on the table.
 pub const NO_BETS: &str = "No open bets";
-/// Shown before the table's first final roll.
-pub const NO_ROLLS: &str = "No rolls yet";
-
-/// Rolls listed, newest first.
-const ROLL_ROWS: usize = 10;
 
 /// What the Place bet row of one table holds between frames.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,21 +22,35 @@ pub struct BetDraft {
 }
 
 impl BetDraft {
-    /// A pass line bet of the table's minimum.
+    /// The first bet in the engine's order the table's phase allows (pass on the come-out, come on a point), of
+    /// the table's minimum.
     pub fn for_table(table: &TableSummary) -> Self {
-        Self { kind: "pass".to_owned(), amount: table.min_bet.max(1) }
+        let point = bet_kinds::table_point(&table.phase);
+        let kind = bitcraps_rules::BetKind::all().into_iter().find(|k| bet_kinds::allowed(*k, point));
+        Self { kind: kind.map_or_else(|| "pass".to_owned(), |k| k.to_string()), amount: table.min_bet.max(1) }
     }
 }
 
-/// Draws the joined `table`; `own_id` is this node's id (its bets get a Remove button).
-pub fn show(ui: &mut egui::Ui, table: &TableSummary, own_id: &str, draft: &mut BetDraft, queued: &mut Vec<Command>) {
-    let round_phase = if table.round_phase.is_empty() { "—" } else { &table.round_phase };
-    ui.heading(format!(
-        "Table {} · {} · round {} ({round_phase})",
-        format::short_id(&table.table_id),
-        table.phase,
-        table.round
-    ));
+/// What [`show`] needs besides the table: this node's id (its bets get a Remove button) and the time now.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer<'a> {
+    pub own_id: &'a str,
+    pub now_ms: u64,
+}
+
+/// Draws the joined `table`.
+pub fn show(
+    ui: &mut egui::Ui,
+    table: &TableSummary,
+    viewer: Viewer<'_>,
+    draft: &mut BetDraft,
+    queued: &mut Vec<Command>,
+) {
+    let own_id = viewer.own_id;
+    ui.heading(format!("Table {} · {}", format::short_id(&table.table_id), table.phase));
+    rolls::round_status(ui, table, viewer.now_ms);
+    rolls::dice_history(ui, table);
+    rolls::last_roll(ui, table, own_id);
     if !table.state_hash.is_empty() {
         ui.label(format!("State hash {}", format::short_id(&table.state_hash))).on_hover_text(&table.state_hash);
     }
@@ -48,8 +62,9 @@ pub fn show(ui: &mut egui::Ui, table: &TableSummary, own_id: &str, draft: &mut B
     });
     ui.add_space(4.0);
     place_bet(ui, table, draft, queued);
+    layout::show(ui, table, draft);
     ui.add_space(4.0);
-    rolls(ui, table);
+    rolls::history(ui, table, own_id);
 }
 
 fn player_name(node_id: &str, own_id: &str) -> String {
@@ -128,31 +143,4 @@ fn place_bet(ui: &mut egui::Ui, table: &TableSummary, draft: &mut BetDraft, queu
             });
         }
     });
-}
-
-fn rolls(ui: &mut egui::Ui, table: &TableSummary) {
-    ui.strong("Recent rolls");
-    if table.recent_rolls.is_empty() {
-        ui.label(NO_ROLLS);
-        return;
-    }
-    egui::Grid::new(("rolls_grid", &table.table_id)).num_columns(5).spacing([18.0, 4.0]).striped(true).show(ui, |ui| {
-        for title in ["Round", "Dice", "Point", "Latency", "Forfeited"] {
-            ui.strong(title);
-        }
-        ui.end_row();
-        for roll in table.recent_rolls.iter().take(ROLL_ROWS) {
-            roll_row(ui, roll);
-        }
-    });
-}
-
-fn roll_row(ui: &mut egui::Ui, roll: &RollSummary) {
-    ui.label(roll.round.to_string());
-    ui.label(format!("{} + {} = {}", roll.d1, roll.d2, u16::from(roll.d1) + u16::from(roll.d2)));
-    ui.label(if roll.point == 0 { "off".to_owned() } else { roll.point.to_string() });
-    ui.label(format::millis(roll.latency_ms));
-    let forfeited: Vec<&str> = roll.forfeited.iter().map(|id| format::short_id(id)).collect();
-    ui.label(if forfeited.is_empty() { "—".to_owned() } else { forfeited.join(", ") });
-    ui.end_row();
 }

@@ -27,8 +27,8 @@ pub use metrics::{MetricPoint, MetricRange};
 pub use net::{LatencyQuantiles, NetStats, NetSummary, PeerSummary, ReasonCount};
 pub use resources::ResourceSample;
 pub use snapshot::{
-    AlertSummary, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, JournalStatus, NodeInfo, RollSummary,
-    SeatSummary, Snapshot, TableSummary,
+    AlertSummary, BalanceChange, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, JournalStatus, NodeInfo,
+    RollSummary, SeatSummary, Snapshot, TableSummary,
 };
 
 use serde::{Deserialize, Serialize};

@@ -113,6 +113,10 @@ pub struct TableSummary {
     pub round: u64,
     /// `betting`, `commit`, `reveal` or `sign` (empty when this node only knows the advert).
     pub round_phase: String,
+    /// Unix time in milliseconds by which the current round phase closes at the latest (0: no deadline known).
+    pub phase_deadline_ms: u64,
+    /// The attempt of the round in progress (0: the first; more after attempts without a quorum).
+    pub attempt: u32,
     /// Whether this node is seated.
     pub joined: bool,
     /// The seated players with their chips at the table.
@@ -155,10 +159,22 @@ pub struct RollSummary {
     pub d2: u8,
     /// The point after the roll (0: come-out).
     pub point: u8,
+    /// The point before the roll (0: it was a come-out roll).
+    pub point_before: u8,
     /// Milliseconds from the round's first commit to finality here.
     pub latency_ms: f64,
     /// Players whose reveal was missing: they forfeited and were unseated.
     pub forfeited: Vec<String>,
+    /// Each player's chip change in the round (bets placed, winnings paid, buy-ins), by node id.
+    pub changes: Vec<BalanceChange>,
+}
+
+/// One player's chip change in one round: what is in their balance (chips not on a bet) now minus before.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct BalanceChange {
+    pub node_id: String,
+    pub delta: i64,
 }
 
 /// The table protocol's counters and round latency.

@@ -6,8 +6,9 @@
 //! (`GET /api/v1/snapshot`) may replace `snapshot.json` as long as it keeps at least 900 samples.
 
 use bitcraps_api::{
-    AlertSummary, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, LatencyQuantiles, NetStats, NetSummary,
-    NodeInfo, PeerSummary, ReasonCount, ResourceSample, RollSummary, SeatSummary, Snapshot, TableSummary,
+    AlertSummary, BalanceChange, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, LatencyQuantiles,
+    NetStats, NetSummary, NodeInfo, PeerSummary, ReasonCount, ResourceSample, RollSummary, SeatSummary, Snapshot,
+    TableSummary,
 };
 
 use crate::harness::{fixture, fixture_path};
@@ -114,7 +115,7 @@ pub fn busy_snapshot() -> Snapshot {
             reasons: vec!["process CPU above 80 % for 2 min".to_owned(), "database larger than 1 GiB".to_owned()],
         },
         resources,
-        game: busy_game(),
+        game: busy_game(now_ms),
         net: busy_net(now_ms),
         alerts: vec![
             AlertSummary {
@@ -192,20 +193,28 @@ fn busy_net(now_ms: u64) -> NetSummary {
 
 /// Two tables: the first hosted by a peer and joined here (two players, three open bets, three rolls), the second
 /// a full table this node only knows from its advert.
-fn busy_game() -> GameSummary {
+/// Milliseconds left in the busy fixture's commit phase.
+pub const COMMIT_LEFT_MS: u64 = 2_400;
+
+fn busy_game(now_ms: u64) -> GameSummary {
     let bet = |bet_id: u64, node_id: &str, kind: &str, amount: u64| BetSummary {
         bet_id,
         node_id: node_id.to_owned(),
         kind: kind.to_owned(),
         amount,
     };
-    let roll = |round: u64, d1: u8, d2: u8, point: u8, forfeited: Vec<String>| RollSummary {
+    let changes = |deltas: [i64; 2]| {
+        [PEER_IDS[0], NODE_ID].iter().zip(deltas).map(|(id, delta)| BalanceChange { node_id: (*id).to_owned(), delta })
+    };
+    let roll = |round: u64, dice: (u8, u8), points: (u8, u8), forfeited: Vec<String>, deltas: [i64; 2]| RollSummary {
         round,
-        d1,
-        d2,
-        point,
+        d1: dice.0,
+        d2: dice.1,
+        point_before: points.0,
+        point: points.1,
         latency_ms: 180.0 + round as f64,
         forfeited,
+        changes: changes(deltas).collect(),
     };
     let joined = TableSummary {
         table_id: TABLE_IDS[0].to_owned(),
@@ -218,7 +227,9 @@ fn busy_game() -> GameSummary {
         max_buy_in: 10_000,
         roll_interval_ms: 5_000,
         round: 42,
-        round_phase: "betting".to_owned(),
+        round_phase: "commit".to_owned(),
+        phase_deadline_ms: now_ms + COMMIT_LEFT_MS,
+        attempt: 1,
         joined: true,
         players: vec![
             SeatSummary { node_id: PEER_IDS[0].to_owned(), balance: 1_480, is_shooter: true },
@@ -226,9 +237,9 @@ fn busy_game() -> GameSummary {
         ],
         bets: vec![bet(101, PEER_IDS[0], "pass", 25), bet(102, NODE_ID, "pass", 10), bet(104, NODE_ID, "place_8", 30)],
         recent_rolls: vec![
-            roll(41, 4, 2, 6, Vec::new()),
-            roll(40, 5, 6, 0, Vec::new()),
-            roll(39, 3, 4, 0, vec![PEER_IDS[2].to_owned()]),
+            roll(41, (4, 2), (0, 6), Vec::new(), [-25, -10]),
+            roll(40, (5, 6), (0, 0), Vec::new(), [50, 20]),
+            roll(39, (3, 4), (8, 0), vec![PEER_IDS[2].to_owned()], [-40, 15]),
         ],
         state_hash: "3f9a0c7e1b2d4f6a8c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d2f4a".to_owned(),
     };

@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, watch};
 use crate::config::ConsensusConfig;
 use crate::consensus::machine::{FinalRound, Machine, Output};
 use crate::consensus::store;
-use crate::consensus::view::{Counters, GameCommand, GameRefusal, RECENT_ROLLS, Request};
+use crate::consensus::view::{Counters, GameCommand, GameRefusal, RECENT_ROLLS, Request, balance_changes};
 use crate::net::mesh::{Delivery, MeshHandle};
 use crate::state::{Shared, now_ms};
 
@@ -231,14 +231,19 @@ impl Service {
                 tracing::info!(%table, round = done.round, why, "an action of this node was refused");
             }
         }
+        let entries = done.effects.action_entries.iter().chain(&done.effects.roll_entries);
+        let changes = balance_changes(&table, done.next.players.keys(), entries);
+        let point_before = done.effects.outcome.as_ref().and_then(|o| o.phase_before.point()).map_or(0, |p| p.number());
         let rolls = self.rolls.entry(table).or_default();
         rolls.push_front(RollSummary {
             round: done.round,
             d1: done.dice.d1(),
             d2: done.dice.d2(),
             point: done.next.engine.phase().point().map_or(0, |p| p.number()),
+            point_before,
             latency_ms: done.latency_ms as f64,
             forfeited: done.view.withheld.iter().map(NodeId::to_hex).collect(),
+            changes,
         });
         rolls.truncate(RECENT_ROLLS);
     }
@@ -423,7 +428,9 @@ fn roll_summary(r: &crate::storage::mesh_rounds::RoundRow) -> RollSummary {
         d1: r.dice.0,
         d2: r.dice.1,
         point: 0,
+        point_before: 0,
         latency_ms: r.latency_ms as f64,
         forfeited: r.withheld.iter().map(NodeId::to_hex).collect(),
+        changes: Vec::new(),
     }
 }

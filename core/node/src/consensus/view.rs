@@ -4,12 +4,16 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use bitcraps_api::{BetSummary, ConsensusStats, GameSummary, LatencyQuantiles, RollSummary, SeatSummary, TableSummary};
+use bitcraps_api::{
+    BalanceChange, BetSummary, ConsensusStats, GameSummary, LatencyQuantiles, RollSummary, SeatSummary, TableSummary,
+};
 use bitcraps_wire::{NodeId, TableId};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::consensus::machine::Machine;
+use crate::consensus::state::player_account;
 use crate::golden::LatencyWindow;
+use crate::ledger::{Account, Entry};
 
 /// Rolls kept per table for the API.
 pub const RECENT_ROLLS: usize = 20;
@@ -125,6 +129,11 @@ fn table_summary(me: &NodeId, m: &Machine, rolls: Option<&VecDeque<RollSummary>>
         roll_interval_ms: s.params.roll_interval_ms,
         round: s.round(),
         round_phase: m.phase().name().to_owned(),
+        phase_deadline_ms: match m.next_deadline() {
+            u64::MAX => 0,
+            deadline => deadline,
+        },
+        attempt: m.attempt(),
         joined: s.players.contains_key(me),
         players: s
             .players
@@ -148,5 +157,74 @@ fn table_summary(me: &NodeId, m: &Machine, rolls: Option<&VecDeque<RollSummary>>
             .collect(),
         recent_rolls: rolls.map(|r| r.iter().cloned().collect()).unwrap_or_default(),
         state_hash: hex::encode(s.hash),
+    }
+}
+
+/// Each player's chip change in one round, from the round's ledger entries: what their player account at `table`
+/// received minus what it paid. `players` (the seated players) are listed even when their balance did not move;
+/// anyone else whose account moved (a player who left or forfeited) follows. Sorted by node id.
+pub(crate) fn balance_changes<'a, 'b>(
+    table: &TableId,
+    players: impl IntoIterator<Item = &'a NodeId>,
+    entries: impl IntoIterator<Item = &'b Entry>,
+) -> Vec<BalanceChange> {
+    let mut deltas: BTreeMap<String, i64> = BTreeMap::new();
+    let prefix = format!("{}:", table.to_hex());
+    for node in players {
+        if let Account::Player(name) = player_account(table, node) {
+            deltas.entry(name).or_default();
+        }
+    }
+    let amount = |e: &Entry| i64::try_from(e.amount).unwrap_or(i64::MAX);
+    for entry in entries {
+        for (account, sign) in [(&entry.credit, 1), (&entry.debit, -1)] {
+            if let Account::Player(name) = account
+                && name.starts_with(&prefix)
+            {
+                let delta = deltas.entry(name.clone()).or_default();
+                *delta = delta.saturating_add(sign * amount(entry));
+            }
+        }
+    }
+    deltas.into_iter().map(|(name, delta)| BalanceChange { node_id: name[prefix.len()..].to_owned(), delta }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::Reason;
+
+    fn entry(debit: Account, credit: Account, amount: u64) -> Entry {
+        Entry { debit, credit, amount, reason: Reason::Stake, table: None, roll: None, bet: None }
+    }
+
+    #[test]
+    fn balance_changes_sum_credits_minus_debits_per_player_of_the_table() {
+        let table = TableId([7; 16]);
+        let other_table = TableId([8; 16]);
+        let (alice, bob, carol) = (NodeId([1; 32]), NodeId([2; 32]), NodeId([3; 32]));
+        let escrow = Account::Escrow(crate::games::TableId(1));
+        let entries = [
+            // Alice stakes 10 and wins 10 back with her stake; Bob stakes 5 and loses it.
+            entry(player_account(&table, &alice), escrow.clone(), 10),
+            entry(player_account(&table, &bob), escrow.clone(), 5),
+            entry(escrow.clone(), player_account(&table, &alice), 10),
+            entry(Account::House, player_account(&table, &alice), 10),
+            // Carol (not seated any more) is paid her chips back; another table's entry is ignored.
+            entry(escrow.clone(), player_account(&table, &carol), 3),
+            entry(player_account(&other_table, &alice), escrow, 50),
+        ];
+        let changes = balance_changes(&table, [&alice, &bob], &entries);
+        let expected =
+            [(alice, 10), (bob, -5), (carol, 3)].map(|(node, delta)| BalanceChange { node_id: node.to_hex(), delta });
+        assert_eq!(changes, expected);
+    }
+
+    #[test]
+    fn balance_changes_list_seated_players_without_entries() {
+        let table = TableId([7; 16]);
+        let alice = NodeId([1; 32]);
+        let changes = balance_changes(&table, [&alice], std::iter::empty());
+        assert_eq!(changes, vec![BalanceChange { node_id: alice.to_hex(), delta: 0 }]);
     }
 }
