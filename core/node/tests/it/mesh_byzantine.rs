@@ -273,5 +273,6 @@ fn honest_nodes_finish_the_game_and_ban_every_bad_peer() {
     for id in &honest_ids {
         assert_eq!(l[&format!("player:{table}:{id}")], 100_000, "honest player {id}");
     }
-    assert!(l.contains_key(&format!("player:{table}:{}", hex[1])), "the withholder sat down and played");
+    // Whether the withholder's join landed before it began withholding depends on timing: seated, it forfeited and
+    // lost its seat; still joining, its withheld commit kept it out. Either way it is banned (checked above).
 }
