@@ -132,6 +132,13 @@ impl Shared {
         }
     }
 
+    /// The mesh tables and consensus statistics, with the round latency from the mesh's windows.
+    pub fn game_summary(&self, now_ms: u64) -> bitcraps_api::GameSummary {
+        let mut game = self.games.summary();
+        game.consensus.round_latency = self.metrics.net.round_latency(now_ms);
+        game
+    }
+
     /// The current overall health.
     pub fn health(&self) -> Health {
         lock(&self.health).clone()
@@ -159,7 +166,7 @@ impl Shared {
             },
             health,
             resources,
-            game: self.games.summary(now_ms),
+            game: self.game_summary(now_ms),
             net: self.metrics.net.summary(now_ms),
             alerts: self.alerts.active(now_ms),
             alert_history: self.alerts.history(),

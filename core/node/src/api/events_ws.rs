@@ -142,7 +142,7 @@ impl LiveFeed {
     /// mesh or knows tables, or the last ones sent were (so a client also sees the last table go).
     async fn send_if_changed(&mut self, socket: &mut WebSocket, state: &ApiState) -> anyhow::Result<()> {
         let now = now_ms();
-        let current = (state.shared.games.summary(now), state.shared.metrics.net.summary(now));
+        let current = (state.shared.game_summary(now), state.shared.metrics.net.summary(now));
         if self.last.as_ref() == Some(&current) || !(is_live(&current) || self.last.as_ref().is_some_and(is_live)) {
             return Ok(());
         }

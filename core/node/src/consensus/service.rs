@@ -224,7 +224,6 @@ impl Service {
                 self.mesh.ban(*player, "withheld").await;
             }
         }
-        self.shared.games.round_latency.record(now, done.latency_ms.saturating_mul(1000), false);
         self.shared.metrics.net.observe_round(Duration::from_millis(done.latency_ms), now);
         for (player, why) in &done.effects.refused {
             if *player == self.me {

@@ -12,7 +12,6 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::consensus::machine::Machine;
 use crate::consensus::state::player_account;
-use crate::golden::LatencyWindow;
 use crate::ledger::{Account, Entry};
 
 /// Rolls kept per table for the API.
@@ -59,24 +58,13 @@ pub struct Counters {
 pub struct GamesView {
     summary: Mutex<GameSummary>,
     requests: OnceLock<mpsc::Sender<Request>>,
-    /// A round's first commit to its finality, here.
-    pub round_latency: LatencyWindow,
 }
 
 impl GamesView {
-    /// The tables and consensus statistics now.
-    pub fn summary(&self, now_ms: u64) -> GameSummary {
-        let mut summary = self.summary.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        if let Some(q) = self.round_latency.quantiles(now_ms) {
-            summary.consensus.round_latency = LatencyQuantiles {
-                p50_ms: q.p50_ms,
-                p95_ms: q.p95_ms,
-                p99_ms: q.p99_ms,
-                max_ms: q.max_ms,
-                count: q.count,
-            };
-        }
-        summary
+    /// The tables and consensus counters as last published (the round latency window lives in
+    /// [`crate::net::metrics::NetStatus`]; [`crate::state::Shared::game_summary`] joins the two).
+    pub fn summary(&self) -> GameSummary {
+        self.summary.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     pub(crate) fn connect(&self, requests: mpsc::Sender<Request>) {

@@ -200,6 +200,11 @@ impl NetStatus {
         observe(&self.link_rtt, &self.link_rtt_histogram, rtt, now_ms);
     }
 
+    /// Percentiles of the table protocol's round latency over the last window.
+    pub fn round_latency(&self, now_ms: u64) -> LatencyQuantiles {
+        quantiles(&self.consensus_round, now_ms)
+    }
+
     /// Records one table-protocol round (first commit to finality).
     pub fn observe_round(&self, took: Duration, now_ms: u64) {
         observe(&self.consensus_round, &self.consensus_round_histogram, took, now_ms);
