@@ -7,11 +7,9 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use bitcraps_node::config::NetConfig;
 use bitcraps_node::consensus::crypto;
-use bitcraps_node::net::lan::LanTransport;
 use bitcraps_node::net::lan::testing::RawClient;
-use bitcraps_node::net::transport::{BanList, LinkHandle, Transport, TransportEvent};
+use bitcraps_node::net::transport::{LinkHandle, TransportEvent};
 use bitcraps_rules::BetKind;
 use bitcraps_wire::{Action, Envelope, MeshFrame, Message, NodeId, PROTOCOL_VERSION, Payload, SignedMessage, TableId};
 use ed25519_dalek::SigningKey;
@@ -47,23 +45,7 @@ fn now_ms() -> u64 {
 
 impl BadPeer {
     async fn connect(seed: u8, honest: &NodeProcess) -> BadPeer {
-        let key = SigningKey::from_bytes(&[seed; 32]);
-        let config = NetConfig {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            peers: vec![honest.peer_entry()],
-            mdns: false,
-            ..NetConfig::default()
-        };
-        let transport = LanTransport::bind(&config, key.clone()).unwrap();
-        let (tx, mut events) = mpsc::channel(4096);
-        let (stop, shutdown) = watch::channel(false);
-        tokio::spawn(Box::new(transport).run(tx, BanList::default(), shutdown));
-        let handle = loop {
-            match tokio::time::timeout(Duration::from_secs(10), events.recv()).await.unwrap().unwrap() {
-                TransportEvent::Up { handle, .. } => break handle,
-                _ => continue,
-            }
-        };
+        let (key, handle, events, stop) = crate::mesh_support::lan_link_to(seed, honest, 4096).await;
         BadPeer { key, handle, events, _stop: stop }
     }
 

@@ -16,13 +16,10 @@
 //!   as fast as B's link takes them (throughput); C counts what B relays.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bitcraps_api::{Command, LatencyQuantiles, Snapshot};
-use bitcraps_node::config::NetConfig;
-use bitcraps_node::net::lan::LanTransport;
-use bitcraps_node::net::transport::{BanList, LinkHandle, SendError, Transport, TransportEvent};
+use bitcraps_node::net::transport::{LinkHandle, SendError, TransportEvent};
 use bitcraps_wire::{Envelope, MeshFrame, Message, NodeId, PROTOCOL_VERSION, Payload, SignedMessage, TableId};
 use ed25519_dalek::SigningKey;
 use rand::{Rng, SeedableRng};
@@ -251,23 +248,7 @@ struct LanPeer {
 
 impl LanPeer {
     async fn connect(seed: u8, to: &NodeProcess) -> LanPeer {
-        let key = SigningKey::from_bytes(&[seed; 32]);
-        let config = NetConfig {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            peers: vec![to.peer_entry()],
-            mdns: false,
-            ..NetConfig::default()
-        };
-        let transport = LanTransport::bind(&config, key.clone()).unwrap();
-        let (tx, mut events) = mpsc::channel(65_536);
-        let (stop, shutdown) = watch::channel(false);
-        tokio::spawn(Box::new(transport).run(tx, BanList::default(), shutdown));
-        let handle = loop {
-            match tokio::time::timeout(Duration::from_secs(10), events.recv()).await.unwrap().unwrap() {
-                TransportEvent::Up { handle, .. } => break handle,
-                _ => continue,
-            }
-        };
+        let (key, handle, events, stop) = crate::mesh_support::lan_link_to(seed, to, 65_536).await;
         LanPeer { key, handle, events, _stop: stop }
     }
 

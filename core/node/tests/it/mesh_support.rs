@@ -8,6 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bitcraps_api::{Command as ApiCommand, Snapshot, TableSummary};
+use bitcraps_node::config::NetConfig;
+use bitcraps_node::net::lan::LanTransport;
+use bitcraps_node::net::transport::{BanList, LinkHandle, Transport, TransportEvent};
 
 /// One node process.
 pub struct NodeProcess {
@@ -178,4 +181,36 @@ pub fn describe(nodes: &[NodeProcess], table: &str) -> String {
 pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
     TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// An in-process LAN transport (key from `seed`) linked to `node`: its key, the link's handle, the transport's
+/// events (queue of `capacity`) and the sender that stops it.
+pub async fn lan_link_to(
+    seed: u8,
+    node: &NodeProcess,
+    capacity: usize,
+) -> (
+    ed25519_dalek::SigningKey,
+    LinkHandle,
+    tokio::sync::mpsc::Receiver<TransportEvent>,
+    tokio::sync::watch::Sender<bool>,
+) {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+    let config = NetConfig {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        peers: vec![node.peer_entry()],
+        mdns: false,
+        ..NetConfig::default()
+    };
+    let transport = LanTransport::bind(&config, key.clone()).unwrap();
+    let (tx, mut events) = tokio::sync::mpsc::channel(capacity);
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    tokio::spawn(Box::new(transport).run(tx, BanList::default(), shutdown));
+    let handle = loop {
+        match tokio::time::timeout(Duration::from_secs(10), events.recv()).await.unwrap().unwrap() {
+            TransportEvent::Up { handle, .. } => break handle,
+            _ => continue,
+        }
+    };
+    (key, handle, events, stop)
 }
