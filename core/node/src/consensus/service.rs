@@ -104,6 +104,8 @@ pub fn spawn(parts: ServiceParts) -> anyhow::Result<tokio::task::JoinHandle<()>>
                 () = tokio::time::sleep(wait) => {}
             }
             service.tick().await;
+            // Once per wake-up, not per message: a round's two dozen messages change the view once.
+            service.publish();
         }
     }))
 }
@@ -177,7 +179,6 @@ impl Service {
                 let opens_at = now + u64::from(state.params.roll_interval_ms);
                 self.machines.insert(id, Machine::new(self.key.clone(), self.config.clone(), state, opens_at));
                 self.adverts.insert(id, advert.clone());
-                self.publish();
             }
             Err(e) => tracing::warn!(error = %e, "could not store a table advert"),
         }
@@ -205,7 +206,6 @@ impl Service {
                 }
             }
         }
-        self.publish();
     }
 
     async fn on_final(&mut self, table: TableId, done: FinalRound) {
