@@ -9,7 +9,7 @@
 //! - `test-windows`: the journal's tests cross-compiled with mingw and run under Wine.
 //! - `screenshot`: the dashboard under Xvfb, written to target/screenshots/.
 //! - `fuzz`: the wire format's cargo-fuzz targets, N seconds each (nightly).
-//! - `measure-idle`: idle CPU and RSS of the release binaries.
+//! - `measure-idle`: idle CPU and RSS of the release binaries, and the dashboard's start to first live frame.
 
 mod build;
 mod cross;
@@ -69,7 +69,7 @@ enum Task {
         #[arg(long, default_value_t = fuzz::DEFAULT_SECONDS)]
         seconds: u64,
     },
-    /// Idle CPU and RSS of the release binaries, 30 s each (Linux, under Xvfb).
+    /// Idle CPU and RSS of the release binaries, 30 s each, and the dashboard's start-up time (Linux, under Xvfb).
     MeasureIdle,
 }
 
