@@ -128,6 +128,8 @@ impl Service {
             Delivery::Message { message, signed, from } => self.on_message(message, signed, from).await,
             Delivery::SyncRequest { from, table, from_round } => self.answer_sync(from, table, from_round).await,
             Delivery::SyncResponse { from, table, messages } => {
+                let count = messages.len();
+                let before = self.machines.get(&table).map(|m| (m.state().round(), m.attempt()));
                 for signed in messages {
                     match signed.verify() {
                         Ok(message) if *message.payload.table() == table => {
@@ -137,6 +139,8 @@ impl Service {
                     }
                 }
                 self.last_sync.remove(&table);
+                let after = self.machines.get(&table).map(|m| (m.state().round(), m.attempt()));
+                tracing::debug!(%table, peer = %from, count, ?before, ?after, "applied a sync answer (round, attempt)");
             }
             Delivery::PeerUp { peer } => {
                 // Hand the new neighbour what this node holds of every table in progress, and ask for what it
@@ -267,6 +271,7 @@ impl Service {
         } else {
             from_round
         };
+        tracing::debug!(%table, %peer, from_round, "asking for a sync");
         self.mesh.send(peer, MeshFrame::SyncRequest { table, from_round }).await;
     }
 
@@ -296,6 +301,7 @@ impl Service {
         while !fits(&messages) && messages.len() > 1 {
             messages.pop();
         }
+        tracing::debug!(%table, %peer, from_round, count = messages.len(), "answering a sync request");
         self.mesh.send(peer, MeshFrame::SyncResponse { table, messages }).await;
     }
 
