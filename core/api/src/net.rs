@@ -27,6 +27,12 @@ pub struct NetSummary {
     /// Node ids banned now.
     pub banned: Vec<String>,
     pub stats: NetStats,
+    /// `off` (not on the mesh), `alone` (no peer linked or expected), `connected`, or `partitioned` (peers are
+    /// expected, configured or announced by mDNS, and fewer than half of them are linked).
+    pub partition: String,
+    /// Peers the node expects to reach (configured or announced), and how many of them are linked.
+    pub expected_peers: u64,
+    pub expected_peers_linked: u64,
 }
 
 /// One linked peer, as in the peers table.
@@ -79,6 +85,16 @@ pub struct NetStats {
     pub signature_verify: LatencyQuantiles,
     /// Keepalive round trips of every link.
     pub link_rtt: LatencyQuantiles,
+    /// Learning of a peer (configured at start, or announced by mDNS) to the first link with it up; over the last
+    /// 15-30 minutes, like the next four.
+    pub discovery: LatencyQuantiles,
+    /// Dial or accept to the Noise handshake done, for the attempts that succeeded.
+    pub connection_setup: LatencyQuantiles,
+    /// A table sync request sent to its answer applied.
+    pub state_sync: LatencyQuantiles,
+    /// Connection attempts (dials and accepts), and those that completed the handshake.
+    pub connection_attempts: u64,
+    pub connection_successes: u64,
 }
 
 /// A counter with its reason label.

@@ -32,6 +32,7 @@ struct Halves {
     current_errors: u64,
     previous_errors: u64,
     current_start_ms: u64,
+    half_window_ms: u64,
 }
 
 /// A sliding-window latency histogram.
@@ -47,8 +48,13 @@ impl Default for LatencyWindow {
 }
 
 impl LatencyWindow {
-    /// An empty window (two significant figures: 1 % resolution, ~20 KB per half).
+    /// An empty window over the last 30-60 s (two significant figures: 1 % resolution, ~20 KB per half).
     pub fn new() -> Self {
+        Self::spanning(HALF_WINDOW_MS)
+    }
+
+    /// An empty window over the last `half_window_ms` to twice that, for rare events (one per link, say).
+    pub fn spanning(half_window_ms: u64) -> Self {
         // Constant, valid bounds: 1 <= low, high >= 2 * low, 2 significant figures.
         let histogram = || Histogram::new_with_bounds(1, MAX_MICROS, 2).expect("valid histogram bounds");
         Self {
@@ -58,6 +64,7 @@ impl LatencyWindow {
                 current_errors: 0,
                 previous_errors: 0,
                 current_start_ms: 0,
+                half_window_ms: half_window_ms.max(1),
             }),
         }
     }
@@ -102,11 +109,12 @@ impl LatencyWindow {
 }
 
 fn rotate(h: &mut Halves, now_ms: u64) {
-    if now_ms < h.current_start_ms + HALF_WINDOW_MS {
+    let half = h.half_window_ms;
+    if now_ms < h.current_start_ms + half {
         return;
     }
     let elapsed = now_ms - h.current_start_ms;
-    if elapsed < 2 * HALF_WINDOW_MS {
+    if elapsed < 2 * half {
         std::mem::swap(&mut h.previous, &mut h.current);
         h.previous_errors = h.current_errors;
     } else {
@@ -115,7 +123,7 @@ fn rotate(h: &mut Halves, now_ms: u64) {
     }
     h.current.reset();
     h.current_errors = 0;
-    h.current_start_ms = now_ms - now_ms % HALF_WINDOW_MS;
+    h.current_start_ms = now_ms - now_ms % half;
 }
 
 /// The node's golden signals.
@@ -146,5 +154,14 @@ mod tests {
         // Still held one half-window later, gone after two.
         assert_eq!(w.quantiles(31_000).map(|q| q.count), Some(100));
         assert_eq!(w.quantiles(61_000), None);
+    }
+
+    #[test]
+    fn a_longer_window_holds_rare_events_longer() {
+        let w = LatencyWindow::spanning(600_000);
+        w.record(1_000, 2_000, false);
+        assert_eq!(w.quantiles(61_000).map(|q| q.count), Some(1));
+        assert_eq!(w.quantiles(1_100_000).map(|q| q.count), Some(1));
+        assert_eq!(w.quantiles(1_200_001), None);
     }
 }

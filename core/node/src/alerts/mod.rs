@@ -11,4 +11,6 @@ pub mod service;
 pub mod throttle;
 
 #[cfg(test)]
+mod mesh_tests;
+#[cfg(test)]
 mod tests;

@@ -1,5 +1,5 @@
 //! The node side of alerting: the engine behind a lock, the in-memory history, the notifier, and the glue that
-//! evaluates every sampler interval (metric set from the sample and the golden signals, events, SQLite history,
+//! evaluates every sampler interval (metric set from the sample, the golden signals and the mesh, events, SQLite history,
 //! the `/metrics` gauges, health) and carries out the ack / silence / rule-edit commands.
 
 use std::collections::VecDeque;
@@ -14,6 +14,7 @@ use super::engine::{Change, ChangeKind, ControlError, Engine, MetricSet};
 use super::notify::{Notifier, group};
 use super::rules::{Metric, Rule, RuleError, validate};
 use crate::golden::GoldenSignals;
+use crate::net::metrics::MeshHealth;
 use crate::state::Shared;
 use crate::storage::alert_history;
 
@@ -120,6 +121,25 @@ impl AlertService {
         m
     }
 
+    /// Adds the mesh's figures to `m`: peers linked, connectivity to the expected peers, connection success,
+    /// consensus round p95, and the last final round (one new point per round, for the consecutive-rounds rule).
+    pub fn add_mesh(m: &mut MetricSet, mesh: &MeshHealth, now_ms: u64) {
+        let now_values = [
+            (Metric::PeerConnections, mesh.peer_connections),
+            (Metric::PeerConnectivityPercent, mesh.peer_connectivity_percent),
+            (Metric::ConnectionSuccessPercent, mesh.connection_success_percent),
+            (Metric::ConsensusLatencyP95Ms, mesh.consensus_latency_p95_ms),
+        ];
+        for (metric, value) in now_values {
+            if let Some(value) = value {
+                m.set(metric, now_ms, value);
+            }
+        }
+        if let Some((at, round_ms)) = mesh.last_round {
+            m.set(Metric::ConsensusRoundMs, at, round_ms);
+        }
+    }
+
     fn disk_free(&self, now_ms: u64) -> Option<(u64, f64)> {
         let mut probe = lock(&self.disk);
         if now_ms >= probe.next_ms {
@@ -172,7 +192,8 @@ impl AlertService {
 impl Shared {
     /// One alert cycle for `sample` at `now_ms`: evaluate, then publish, store and count every change.
     pub fn evaluate_alerts(&self, sample: &ResourceSample, now_ms: u64) {
-        let metrics = self.alerts.metric_set(sample, &self.golden, now_ms);
+        let mut metrics = self.alerts.metric_set(sample, &self.golden, now_ms);
+        AlertService::add_mesh(&mut metrics, &self.metrics.net.health(now_ms), now_ms);
         for change in self.alerts.evaluate(now_ms, &metrics) {
             self.apply_alert_change(change, now_ms);
         }

@@ -8,6 +8,7 @@
 //! - [`store`]: mesh tables, final rounds and their signed messages in SQLite (one transaction per round).
 //! - [`service`]: the task that runs the machines: mesh deliveries in, broadcasts out, timers, API commands,
 //!   storage, the journal, metrics.
+//! - `sync_timer`: the state-sync time, a sync request to its answer applied.
 //! - [`summary`]: what the API shows of each table.
 
 mod attempt;
@@ -17,6 +18,7 @@ pub mod replay;
 pub mod service;
 pub mod state;
 pub mod store;
+mod sync_timer;
 pub mod view;
 
 #[cfg(test)]

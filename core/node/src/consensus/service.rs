@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bitcraps_api::{HostTable, RollSummary};
 use bitcraps_rules::{BetKind, FieldVariant, OddsLimit, TableRules};
@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, watch};
 use crate::config::ConsensusConfig;
 use crate::consensus::machine::{FinalRound, Machine, Output};
 use crate::consensus::store;
+use crate::consensus::sync_timer::SyncTimer;
 use crate::consensus::view::{Counters, GameCommand, GameRefusal, RECENT_ROLLS, Request, balance_changes};
 use crate::net::mesh::{Delivery, MeshHandle};
 use crate::state::{Shared, now_ms};
@@ -52,6 +53,7 @@ struct Service {
     adverts: BTreeMap<TableId, SignedMessage>,
     rolls: BTreeMap<TableId, VecDeque<RollSummary>>,
     last_sync: BTreeMap<TableId, u64>,
+    syncs: SyncTimer,
     counters: Counters,
 }
 
@@ -72,6 +74,7 @@ pub fn spawn(parts: ServiceParts) -> anyhow::Result<tokio::task::JoinHandle<()>>
         adverts: BTreeMap::new(),
         rolls: BTreeMap::new(),
         last_sync: BTreeMap::new(),
+        syncs: SyncTimer::default(),
         counters: Counters::default(),
     };
     let stored = store::load(&shared.db())?;
@@ -141,6 +144,9 @@ impl Service {
                 self.last_sync.remove(&table);
                 let after = self.machines.get(&table).map(|m| (m.state().round(), m.attempt()));
                 tracing::debug!(%table, peer = %from, count, ?before, ?after, "applied a sync answer (round, attempt)");
+                if let Some(took) = self.syncs.answered(from, table, Instant::now()) {
+                    self.shared.metrics.net.observe_state_sync(took, now_ms());
+                }
             }
             Delivery::PeerUp { peer } => {
                 // Hand the new neighbour what this node holds of every table in progress, and ask for what it
@@ -149,7 +155,7 @@ impl Service {
                     self.machines.iter().map(|(id, m)| (*id, m.state().round())).collect();
                 for (table, round) in tables {
                     self.answer_sync(peer, table, u64::MAX).await;
-                    self.mesh.send(peer, MeshFrame::SyncRequest { table, from_round: round }).await;
+                    self.send_sync_request(peer, table, round).await;
                 }
             }
         }
@@ -272,6 +278,11 @@ impl Service {
             from_round
         };
         tracing::debug!(%table, %peer, from_round, "asking for a sync");
+        self.send_sync_request(peer, table, from_round).await;
+    }
+
+    async fn send_sync_request(&mut self, peer: NodeId, table: TableId, from_round: u64) {
+        self.syncs.sent(peer, table, Instant::now());
         self.mesh.send(peer, MeshFrame::SyncRequest { table, from_round }).await;
     }
 

@@ -114,6 +114,15 @@ pub enum TransportEvent {
     /// A connection was refused before or during its handshake, or a frame broke the link's rules
     /// (`reason`: "handshake", "identity", "oversized", "decrypt", "timeout", "banned").
     Rejected { addr: PeerAddr, peer: Option<NodeId>, reason: &'static str, detail: String },
+    /// A connection attempt ended: `took` from the dial (or accept) starting to the handshake finishing, or to
+    /// the attempt failing (`ok` false: connect refused or timed out, handshake failed).
+    Attempt { outbound: bool, took: Duration, ok: bool },
+    /// The first link with `peer` came up `took` after this node learned of the peer (see
+    /// [`crate::net::lan`]'s peer book: configured at start, or announced by mDNS).
+    Discovered { peer: NodeId, took: Duration },
+    /// Of the peers this transport expects to reach (configured or announced), how many are `known` and how many
+    /// of them are `linked` now. Sent whenever either changes.
+    Reach { known: usize, linked: usize },
 }
 
 /// Peers the node will not talk to until a time (kept by the mesh, honoured by every transport).

@@ -91,11 +91,15 @@ pub async fn keep_linked(hub: Arc<Hub>, peer: StaticPeer, mut backoff: Backoff) 
         if !known.is_some_and(|id| hub.bans.is_banned(&id)) {
             match hub.dial(peer.addr, peer.id).await {
                 Ok((id, Admission::Linked)) => {
+                    hub.learned(peer.addr, id);
                     known = Some(id);
                     backoff.reset();
                     continue;
                 }
-                Ok((id, Admission::Refused)) => known = Some(id),
+                Ok((id, Admission::Refused)) => {
+                    hub.learned(peer.addr, id);
+                    known = Some(id);
+                }
                 Err(()) => {}
             }
         }

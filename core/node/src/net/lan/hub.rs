@@ -10,11 +10,13 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use bitcraps_wire::NodeId;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 
+use super::book::{PeerBook, PeerKey};
 use super::handshake::{self, LocalKeys, Session};
 use super::link::{self, LinkCtl, LinkParams, LinkSetup};
 use crate::net::transport::{BanList, LinkHandle, LinkId, LinkInfo, PeerAddr, TransportEvent};
@@ -53,6 +55,8 @@ pub struct Hub {
     pub bans: BanList,
     pub shutdown: watch::Receiver<bool>,
     links: Mutex<HashMap<NodeId, Entry>>,
+    /// The peers this node expects to reach (lock order: `book`, then `links`).
+    book: Mutex<PeerBook>,
     next_link: AtomicU64,
     /// Bumped whenever a link comes up or goes down (dialers wait on it).
     changes: watch::Sender<u64>,
@@ -75,6 +79,7 @@ impl Hub {
             bans,
             shutdown,
             links: Mutex::new(HashMap::new()),
+            book: Mutex::new(PeerBook::default()),
             next_link: AtomicU64::new(1),
             changes: watch::Sender::new(0),
         }
@@ -97,6 +102,45 @@ impl Hub {
 
     fn bump(&self) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        self.report_reach();
+    }
+
+    /// Expects to reach `key` (a configured peer when `pinned`, else an announced one).
+    pub fn expect(&self, key: PeerKey, pinned: bool) {
+        if let Ok(mut book) = self.book.lock() {
+            book.expect(key, pinned, Instant::now());
+        }
+        self.report_reach();
+    }
+
+    /// Stops expecting an announced peer.
+    pub fn forget(&self, key: PeerKey) {
+        if let Ok(mut book) = self.book.lock() {
+            book.forget(key);
+        }
+        self.report_reach();
+    }
+
+    /// The static peer dialled at `addr` proved to be `id`.
+    pub fn learned(&self, addr: SocketAddr, id: NodeId) {
+        if let Ok(mut book) = self.book.lock() {
+            book.learned(addr, id);
+        }
+        self.report_reach();
+    }
+
+    /// Tells the mesh how many expected peers there are and how many are linked. Best effort: when the event
+    /// queue is full the report is dropped, and the next change sends a fresh one.
+    fn report_reach(&self) {
+        let Ok(book) = self.book.lock() else { return };
+        let (known, linked) = book.reach(|id| self.is_linked(id));
+        drop(book);
+        let _ = self.events.try_send(TransportEvent::Reach { known, linked });
+    }
+
+    async fn report_attempt(&self, outbound: bool, started: Instant, ok: bool) {
+        let event = TransportEvent::Attempt { outbound, took: started.elapsed(), ok };
+        let _ = self.events.send(event).await;
     }
 
     /// Reports a refused connection.
@@ -109,25 +153,30 @@ impl Hub {
     /// Dials `addr` and runs the handshake (expecting `expected` if known), then admits the link. `Err` carries
     /// the peer id if the handshake proved one.
     pub async fn dial(self: &Arc<Self>, addr: SocketAddr, expected: Option<NodeId>) -> Result<(NodeId, Admission), ()> {
+        let started = Instant::now();
         let connect = tokio::time::timeout(self.params.io_timeout, TcpStream::connect(addr)).await;
         let mut stream = match connect {
             Ok(Ok(stream)) => stream,
             Ok(Err(e)) => {
                 tracing::debug!(%addr, error = %e, "lan: dial failed");
+                self.report_attempt(true, started, false).await;
                 return Err(());
             }
             Err(_) => {
                 tracing::debug!(%addr, "lan: dial timed out");
+                self.report_attempt(true, started, false).await;
                 return Err(());
             }
         };
         let _ = stream.set_nodelay(true);
         match handshake::initiate(&mut stream, &self.keys, expected, self.params.io_timeout).await {
             Ok(session) => {
+                self.report_attempt(true, started, true).await;
                 let peer = session.peer;
                 Ok((peer, self.admit(stream, addr, session, true).await))
             }
             Err(e) => {
+                self.report_attempt(true, started, false).await;
                 self.reject(addr, expected, e.reason(), e.to_string()).await;
                 Err(())
             }
@@ -135,13 +184,18 @@ impl Hub {
     }
 
     /// Runs the responder's handshake on an accepted connection, then admits the link.
-    pub async fn accept(self: &Arc<Self>, mut stream: TcpStream, addr: SocketAddr) {
+    /// `started` is when the connection was accepted.
+    pub async fn accept(self: &Arc<Self>, mut stream: TcpStream, addr: SocketAddr, started: Instant) {
         let _ = stream.set_nodelay(true);
         match handshake::respond(&mut stream, &self.keys, self.params.io_timeout).await {
             Ok(session) => {
+                self.report_attempt(false, started, true).await;
                 self.admit(stream, addr, session, false).await;
             }
-            Err(e) => self.reject(addr, None, e.reason(), e.to_string()).await,
+            Err(e) => {
+                self.report_attempt(false, started, false).await;
+                self.reject(addr, None, e.reason(), e.to_string()).await;
+            }
         }
     }
 
@@ -183,6 +237,11 @@ impl Hub {
             if old.ctl.claim_down() {
                 let _ = self.events.send(TransportEvent::Down { link: old.link, reason: "duplicate".to_owned() }).await;
             }
+        }
+        let discovered =
+            self.book.lock().ok().and_then(|mut book| book.link_up(peer, outbound.then_some(addr), Instant::now()));
+        if let Some(took) = discovered {
+            let _ = self.events.send(TransportEvent::Discovered { peer, took }).await;
         }
         self.bump();
         let (handle, outgoing) = LinkHandle::channel(LINK_QUEUE);

@@ -2,7 +2,8 @@
 //! 16 hex digits of its id; TXT `id=<64 hex>`; the listen port) and browses the same type. A discovered peer is
 //! dialled with its announced id as the identity it must prove, unless it is this node, linked, banned or being
 //! dialled; discovered peers that are not linked are tried again every `reconnect_max_ms`. mDNS failures are
-//! logged and never stop the transport.
+//! logged and never stop the transport. Resolved peers are expected in the hub's peer book until their
+//! announcement is withdrawn.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use bitcraps_wire::NodeId;
 use mdns_sd::{ServiceDaemon, ServiceEvent, ServiceInfo};
 
+use super::book::PeerKey;
 use super::hub::Hub;
 use super::stopped;
 
@@ -88,13 +90,18 @@ async fn browse(hub: &Arc<Hub>, found: &mdns_sd::Receiver<ServiceEvent>, retry: 
                     let addrs = service.get_addresses().iter().map(mdns_sd::ScopedIp::to_ip_addr);
                     match discovered(service.get_property_val_str(TXT_ID), addrs, service.get_port()) {
                         Some(peer) => {
+                            if peer.0 != hub.me {
+                                hub.expect(PeerKey::Id(peer.0), false);
+                            }
                             peers.insert(service.fullname.clone(), peer);
                         }
                         None => tracing::debug!(name = %service.fullname, "lan: mDNS service without a usable id"),
                     }
                 }
                 Ok(ServiceEvent::ServiceRemoved(_, fullname)) => {
-                    peers.remove(&fullname);
+                    if let Some((id, _)) = peers.remove(&fullname) {
+                        hub.forget(PeerKey::Id(id));
+                    }
                 }
                 Ok(_) => continue,
                 Err(e) => {

@@ -10,10 +10,12 @@
 //! - [`handshake`]: the Noise XX handshake and the identity proof it carries.
 //! - `hub`: shared state, the registry of links (one per peer) and admission.
 //! - `link`: a link's reader and writer (framing, keepalive, traffic reports).
+//! - `book`: the peers the node expects to reach (discovery time, reach for the partition state).
 //! - `dial`: static peers and their reconnect backoff.
 //! - `mdns`: announcing and discovering nodes on the LAN.
 //! - [`testing`]: a raw Noise client for tests of the link's defences.
 
+mod book;
 mod dial;
 pub mod handshake;
 mod hub;
@@ -36,6 +38,7 @@ use tokio::task::JoinSet;
 
 use crate::config::{NetConfig, StaticPeer};
 use crate::net::transport::{BanList, Transport, TransportEvent};
+use book::PeerKey;
 use dial::Backoff;
 use handshake::LocalKeys;
 use hub::Hub;
@@ -100,6 +103,9 @@ impl LanTransport {
         let hub = Arc::new(Hub::new(me, keys, params, events, bans, shutdown.clone()));
         tracing::info!(addr = %self.local_addr, id = %me.to_hex(), "lan transport listening");
         let mut tasks = JoinSet::new();
+        for peer in &self.peers {
+            hub.expect(peer.id.map_or(PeerKey::Addr(peer.addr), PeerKey::Id), true);
+        }
         for peer in self.peers {
             let backoff = Backoff::new(self.config.reconnect_min_ms, self.config.reconnect_max_ms);
             tasks.spawn(dial::keep_linked(Arc::clone(&hub), peer, backoff));
@@ -114,7 +120,8 @@ impl LanTransport {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, addr)) => {
                         let hub = Arc::clone(&hub);
-                        tasks.spawn(async move { hub.accept(stream, addr).await });
+                        let started = std::time::Instant::now();
+                        tasks.spawn(async move { hub.accept(stream, addr, started).await });
                     }
                     Err(e) => {
                         // Out of file descriptors and the like: wait a little rather than spin.

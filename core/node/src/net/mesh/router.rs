@@ -445,6 +445,12 @@ impl Router {
                     self.penalize(peer, points, now);
                 }
             }
+            TransportEvent::Attempt { took, ok, .. } => self.status.observe_attempt(took, ok, now.ms),
+            TransportEvent::Discovered { peer, took } => {
+                debug!(%peer, ms = took.as_millis(), "peer discovered");
+                self.status.observe_discovery(took, now.ms);
+            }
+            TransportEvent::Reach { known, linked } => self.status.set_reach(known, linked),
             TransportEvent::Frame { .. } => {}
         }
     }
