@@ -1,6 +1,7 @@
 //! Partitions of a four-player table, made by pausing node processes (SIGSTOP/SIGCONT) and by killing and
 //! restarting one: with three of four players a round is final (2/3 rule), with two it stalls; after healing
-//! the table rolls again within 5 s, and a restarted node catches up from its stored state.
+//! the table rolls again within 5 s, and a restarted node catches up from its stored state (and reports its
+//! discovery, connection set-up and state-sync times).
 
 #![cfg(unix)]
 
@@ -79,4 +80,12 @@ fn a_killed_player_restarts_from_its_database_and_catches_up() {
     if a.round == b.round {
         assert_eq!(a.state_hash, b.state_hash);
     }
+    // The restarted node measured how it found its peers, linked and caught up.
+    let net = back.snapshot().net;
+    let stats = &net.stats;
+    assert!(stats.discovery.count >= 2, "a discovery per configured peer: {:?}", stats.discovery);
+    assert!(stats.connection_setup.count >= 2, "{:?}", stats.connection_setup);
+    assert!(stats.connection_successes >= 2 && stats.connection_attempts >= stats.connection_successes, "{stats:?}");
+    assert!(stats.state_sync.count > 0, "catching up timed its sync answers: {:?}", stats.state_sync);
+    assert_eq!((net.partition.as_str(), net.expected_peers, net.expected_peers_linked), ("connected", 2, 2));
 }

@@ -147,6 +147,37 @@ async fn two_transports_link_and_exchange_frames() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linking_reports_the_attempt_the_discovery_and_the_reach() {
+    let (ka, kb) = (key(1), key(2));
+    let mut b = TestNode::start(&config(vec![]), kb, BanList::default());
+    let mut a = TestNode::start(&config(vec![peer_entry(&b)]), ka, BanList::default());
+    let dialled = a.wait_for(WAIT, |e| match e {
+        TransportEvent::Attempt { outbound: true, ok, .. } => Some(*ok),
+        _ => None,
+    });
+    assert_eq!(dialled.await, Some(true), "the dial is one successful attempt");
+    let discovered = a.wait_for(WAIT, |e| match e {
+        TransportEvent::Discovered { peer, took } => Some((*peer, *took)),
+        _ => None,
+    });
+    let (peer, took) = discovered.await.expect("the configured peer is discovered");
+    assert_eq!(peer, b.id);
+    assert!(took > Duration::ZERO, "{took:?}");
+    let reach = a.wait_for(WAIT, |e| match e {
+        TransportEvent::Reach { known: 1, linked: 1 } => Some(()),
+        _ => None,
+    });
+    assert!(reach.await.is_some(), "the one configured peer is linked");
+    let accepted = b.wait_for(WAIT, |e| match e {
+        TransportEvent::Attempt { outbound: false, ok, .. } => Some(*ok),
+        _ => None,
+    });
+    assert_eq!(accepted.await, Some(true), "the accept is one successful attempt");
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_static_peer_with_the_wrong_id_is_rejected() {
     let b = TestNode::start(&config(vec![]), key(2), BanList::default());
     let wrong = format!("{}@{}", NodeId([9; 32]).to_hex(), b.addr);
