@@ -2,7 +2,7 @@
 //! `eframe::App` that wires a [`Connection`] and the window/document title to it.
 //!
 //! App-wide behaviour lives here too: Ctrl+1…4 switch tabs, the theme follows the system's dark/light setting, and
-//! the selected tab is persisted with eframe's storage ([`UiPrefs`]).
+//! the selected tab and the peers table's sort are persisted with eframe's storage ([`UiPrefs`]).
 //!
 //! [`Dashboard`] is the testable view (state + selected tab, no I/O); [`DashboardApp`] adds the network and the
 //! title and is what the native and web mains run.
@@ -11,6 +11,7 @@ use egui::{Color32, Key, Modifiers, RichText};
 use serde::{Deserialize, Serialize};
 
 use crate::connection::Connection;
+use crate::peers::PeerSort;
 use crate::state::{ConnectionStatus, DashboardState};
 use crate::{alerts, game, health, resources};
 
@@ -61,6 +62,8 @@ impl Tab {
 pub struct UiPrefs {
     /// The tab shown last.
     pub tab: Tab,
+    /// How the Health tab's peers table was sorted.
+    pub peer_sort: PeerSort,
 }
 
 /// The dashboard view: the data it draws and the tab it shows.
@@ -72,12 +75,20 @@ pub struct Dashboard {
     pub game: game::GameForm,
     /// What the Alerts tab (silence minutes, rule editor) holds between frames.
     pub alerts: alerts::AlertsForm,
+    /// How the Health tab's peers table is sorted (persisted in [`UiPrefs`]).
+    pub peer_sort: PeerSort,
 }
 
 impl Dashboard {
     /// A dashboard showing `state` on the Health tab.
     pub fn new(state: DashboardState) -> Self {
-        Self { state, tab: Tab::default(), game: game::GameForm::default(), alerts: alerts::AlertsForm::default() }
+        Self {
+            state,
+            tab: Tab::default(),
+            game: game::GameForm::default(),
+            alerts: alerts::AlertsForm::default(),
+            peer_sort: PeerSort::default(),
+        }
     }
 
     /// Draws the whole dashboard into `ui`.
@@ -96,7 +107,7 @@ impl Dashboard {
             egui::Panel::top("status_banner").show(ui, |ui| banner(ui, &problem));
         }
         egui::CentralPanel::default().show(ui, |ui| match self.tab {
-            Tab::Health => health::show(ui, &self.state),
+            Tab::Health => health::show(ui, &self.state, &mut self.peer_sort),
             Tab::Game => game::show(ui, &mut self.state, &mut self.game),
             Tab::Resources => resources::show(ui, &self.state),
             Tab::Alerts => alerts::show(ui, &mut self.state, &mut self.alerts),
@@ -224,6 +235,7 @@ impl DashboardApp {
     pub fn restored(mut self, storage: Option<&dyn eframe::Storage>) -> Self {
         let prefs: UiPrefs = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
         self.dashboard.tab = prefs.tab;
+        self.dashboard.peer_sort = prefs.peer_sort;
         self
     }
 
@@ -247,6 +259,7 @@ impl eframe::App for DashboardApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &UiPrefs { tab: self.dashboard.tab });
+        let prefs = UiPrefs { tab: self.dashboard.tab, peer_sort: self.dashboard.peer_sort };
+        eframe::set_value(storage, eframe::APP_KEY, &prefs);
     }
 }

@@ -1,10 +1,12 @@
-//! The Health tab: who the node is, how long it has run, the API connection, the health light with reasons, and
-//! the mesh peers ([`crate::peers`]).
+//! The Health tab: who the node is, how long it has run, the API connection, the health light with reasons, the
+//! mesh's partition state and connection success, the speed-target tiles ([`crate::health_tiles`]), the latency
+//! plots ([`crate::health_plots`]) and the mesh peers ([`crate::peers`]).
 
 use bitcraps_api::HealthLevel;
 use egui::{Color32, RichText};
 
 use crate::format;
+use crate::peers::PeerSort;
 use crate::state::DashboardState;
 
 /// The colour of a health level's light.
@@ -25,15 +27,38 @@ pub fn level_name(level: HealthLevel) -> &'static str {
     }
 }
 
-/// Draws the Health tab.
-pub fn show(ui: &mut egui::Ui, state: &DashboardState) {
+/// Draws the Health tab; the peers table is sorted by `peer_sort` (a header click changes it).
+pub fn show(ui: &mut egui::Ui, state: &DashboardState, peer_sort: &mut PeerSort) {
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         node(ui, state);
         if let Some(snapshot) = &state.snapshot {
             ui.add_space(12.0);
-            crate::peers::show(ui, &snapshot.net, snapshot.node.now_ms);
+            crate::health_tiles::show(ui, snapshot);
+            ui.add_space(12.0);
+            crate::health_plots::show(ui, &state.latency_history);
+            ui.add_space(12.0);
+            crate::peers::show(ui, &snapshot.net, snapshot.node.now_ms, peer_sort);
         }
     });
+}
+
+/// The partition state in words, e.g. `connected (3 of 3 expected peers linked)`.
+pub fn partition_text(net: &bitcraps_api::NetSummary) -> String {
+    let state = if net.partition.is_empty() { "unknown (node predates it)" } else { net.partition.as_str() };
+    if net.expected_peers == 0 {
+        state.to_owned()
+    } else {
+        format!("{state} ({} of {} expected peers linked)", net.expected_peers_linked, net.expected_peers)
+    }
+}
+
+/// Connection success over the node's recent attempts, e.g. `97.5 % of 40 attempts`.
+pub fn connection_success_text(stats: &bitcraps_api::NetStats) -> String {
+    if stats.connection_attempts == 0 {
+        return "no attempts yet".to_owned();
+    }
+    let percent = 100.0 * stats.connection_successes as f64 / stats.connection_attempts as f64;
+    format!("{percent:.1} % of {} attempts", stats.connection_attempts)
 }
 
 fn node(ui: &mut egui::Ui, state: &DashboardState) {
@@ -60,6 +85,11 @@ fn node(ui: &mut egui::Ui, state: &DashboardState) {
                 }
             });
             ui.end_row();
+
+            if snapshot.net.enabled {
+                row(ui, "Partition state", &partition_text(&snapshot.net));
+                row(ui, "Connection success", &connection_success_text(&snapshot.net.stats));
+            }
 
             let node = &snapshot.node;
             row(ui, "Node id", &node.node_id);

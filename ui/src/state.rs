@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use bitcraps_api::{AlertHistoryEntry, AlertSummary, Command, EventKind, ResourceSample, ServerMessage, Snapshot};
 
 use crate::format;
+use crate::latency_history::LatencyHistory;
 
 /// How much sample history the dashboard keeps and plots.
 pub const HISTORY_MS: u64 = 15 * 60 * 1000;
@@ -59,6 +60,8 @@ pub struct DashboardState {
     pub outbox: Vec<Command>,
     /// The node's answer to the last command: (ok, text).
     pub command_result: Option<(bool, String)>,
+    /// The consensus round and propagation quantiles of every snapshot and live update, for the Health plots.
+    pub latency_history: LatencyHistory,
 }
 
 impl DashboardState {
@@ -73,6 +76,7 @@ impl DashboardState {
             node_stopping: false,
             outbox: Vec::new(),
             command_result: None,
+            latency_history: LatencyHistory::default(),
         }
     }
 
@@ -135,6 +139,7 @@ impl DashboardState {
                 snapshot.game = game;
                 snapshot.net = net;
                 snapshot.node.now_ms = snapshot.node.now_ms.max(now_ms);
+                self.latency_history.record(snapshot);
                 Applied::Updated
             }
             ServerMessage::CommandResult { ok, code, message } => {
@@ -150,6 +155,7 @@ impl DashboardState {
         if self.api_url.is_empty() {
             self.api_url = snapshot.node.api_url.clone();
         }
+        self.latency_history.record(&snapshot);
         self.snapshot = Some(snapshot);
         self.node_stopping = false;
         self.last_error = None;

@@ -187,7 +187,16 @@ fn busy_net(now_ms: u64) -> NetSummary {
             per_hop: quantiles(4.1, 11.7, 35.2, 21_787),
             signature_verify: quantiles(0.05, 0.09, 0.21, 21_787),
             link_rtt: quantiles(6.2, 44.0, 52.3, 3_600),
+            discovery: quantiles(1_210.0, 3_420.0, 8_150.0, 3),
+            connection_setup: quantiles(2.1, 6.0, 9.3, 14),
+            // Above its 200 ms target: one tile shows red.
+            state_sync: quantiles(35.0, 240.0, 310.0, 12),
+            connection_attempts: 15,
+            connection_successes: 14,
         },
+        partition: "connected".to_owned(),
+        expected_peers: 2,
+        expected_peers_linked: 2,
     }
 }
 

@@ -1,0 +1,82 @@
+//! The Health tab's latency plots: consensus round p50/p95/p99 and message propagation p95 over time, from the
+//! quantiles the node sent in each snapshot and live update ([`crate::latency_history`]). The x axis is minutes
+//! before the newest point (node time), so the plots move only when the node sends something.
+
+use egui_plot::{GridMark, Legend, Line, Plot, PlotPoints};
+
+use crate::latency_history::{LatencyHistory, LatencyPoint};
+
+/// Shown instead of the plots until the node has reported a consensus round or a propagation.
+pub const NO_LATENCY_YET: &str = "No consensus rounds or mesh messages measured yet";
+/// Height of each plot, in points.
+const PLOT_HEIGHT: f32 = 160.0;
+
+type Read = fn(&LatencyPoint) -> Option<f64>;
+
+/// The plots: (id, heading, lines).
+const PLOTS: [(&str, &str, &[(&str, Read)]); 2] = [
+    (
+        "consensus_round_plot",
+        "Consensus round (ms)",
+        &[
+            ("round p50", |p| (p.round.count > 0).then_some(p.round.p50_ms)),
+            ("round p95", |p| (p.round.count > 0).then_some(p.round.p95_ms)),
+            ("round p99", |p| (p.round.count > 0).then_some(p.round.p99_ms)),
+        ],
+    ),
+    (
+        "propagation_plot",
+        "Message propagation (ms)",
+        &[("propagation p95", |p| (p.propagation.count > 0).then_some(p.propagation.p95_ms))],
+    ),
+];
+
+/// Draws both plots side by side.
+pub fn show(ui: &mut egui::Ui, history: &LatencyHistory) {
+    ui.heading("Latency over time");
+    ui.add_space(4.0);
+    let Some(newest) = history.points().last().map(|p| p.at_ms) else {
+        ui.label(NO_LATENCY_YET);
+        return;
+    };
+    let width = ((ui.available_width() - 16.0) / 2.0).max(200.0);
+    ui.horizontal_top(|ui| {
+        for (id, heading, lines) in PLOTS {
+            ui.vertical(|ui| {
+                ui.strong(heading);
+                plot(ui, id, width, history, newest, lines);
+            });
+        }
+    });
+}
+
+fn plot(ui: &mut egui::Ui, id: &str, width: f32, history: &LatencyHistory, newest: u64, lines: &[(&str, Read)]) {
+    let minutes_before = |at_ms: u64| -((newest - at_ms.min(newest)) as f64) / 60_000.0;
+    let series: Vec<(&str, Vec<[f64; 2]>)> = lines
+        .iter()
+        .map(|(name, read)| {
+            let points = history.points().filter_map(|p| read(p).map(|y| [minutes_before(p.at_ms), y])).collect();
+            (*name, points)
+        })
+        .collect();
+    let mut plot = Plot::new(id)
+        .width(width)
+        .height(PLOT_HEIGHT)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_x(0.0)
+        .include_y(0.0)
+        .x_axis_formatter(|mark: GridMark, _| format!("{:.1} min", mark.value))
+        .y_axis_formatter(|mark: GridMark, _| format!("{} ms", mark.value));
+    if series.len() > 1 {
+        plot = plot.legend(Legend::default());
+    }
+    plot.show(ui, |plot_ui| {
+        for (name, points) in series {
+            plot_ui.line(Line::new(name, PlotPoints::from(points)));
+        }
+    });
+}
