@@ -1,6 +1,7 @@
-//! The Health tab: who the node is, how long it has run, the API connection, the health light with reasons, the
-//! mesh's partition state and connection success, the speed-target tiles ([`crate::health_tiles`]), the latency
-//! plots ([`crate::health_plots`]) and the mesh peers ([`crate::peers`]).
+//! The Health tab, top to bottom: the health light with its reasons, the mesh's partition state and connection
+//! success and the API connection; the speed-target tiles ([`crate::health_tiles`]); the latency plots
+//! ([`crate::health_plots`]); the mesh peers ([`crate::peers`]); then who the node is, how long it has run, where
+//! it keeps its data and which I/O backend its journal uses.
 
 use bitcraps_api::HealthLevel;
 use egui::{Color32, RichText};
@@ -30,7 +31,7 @@ pub fn level_name(level: HealthLevel) -> &'static str {
 /// Draws the Health tab; the peers table is sorted by `peer_sort` (a header click changes it).
 pub fn show(ui: &mut egui::Ui, state: &DashboardState, peer_sort: &mut PeerSort) {
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-        node(ui, state);
+        status(ui, state);
         if let Some(snapshot) = &state.snapshot {
             ui.add_space(12.0);
             crate::health_tiles::show(ui, snapshot);
@@ -39,6 +40,8 @@ pub fn show(ui: &mut egui::Ui, state: &DashboardState, peer_sort: &mut PeerSort)
             ui.add_space(12.0);
             crate::peers::show(ui, &snapshot.net, snapshot.node.now_ms, peer_sort);
         }
+        ui.add_space(12.0);
+        about(ui, state);
     });
 }
 
@@ -61,7 +64,7 @@ pub fn connection_success_text(stats: &bitcraps_api::NetStats) -> String {
     format!("{percent:.1} % of {} attempts", stats.connection_attempts)
 }
 
-fn node(ui: &mut egui::Ui, state: &DashboardState) {
+fn status(ui: &mut egui::Ui, state: &DashboardState) {
     ui.heading("Node health");
     ui.add_space(6.0);
     egui::Grid::new("health_grid").num_columns(2).spacing([24.0, 6.0]).striped(true).show(ui, |ui| {
@@ -90,16 +93,29 @@ fn node(ui: &mut egui::Ui, state: &DashboardState) {
                 row(ui, "Partition state", &partition_text(&snapshot.net));
                 row(ui, "Connection success", &connection_success_text(&snapshot.net.stats));
             }
-
-            let node = &snapshot.node;
-            row(ui, "Node id", &node.node_id);
-            row(ui, "Version", &node.version);
-            row(ui, "Uptime", &format::duration_ms(node.uptime_ms()));
             if state.node_stopping {
                 row(ui, "Node state", "stopping");
             }
         }
         row(ui, "API state", &state.api_state_text());
+    });
+    if state.snapshot.is_none() {
+        ui.add_space(8.0);
+        ui.label("Waiting for the node's first snapshot…");
+    }
+}
+
+/// Who the node is and where it keeps its data.
+fn about(ui: &mut egui::Ui, state: &DashboardState) {
+    ui.heading("Node");
+    ui.add_space(6.0);
+    egui::Grid::new("node_grid").num_columns(2).spacing([24.0, 6.0]).striped(true).show(ui, |ui| {
+        if let Some(snapshot) = &state.snapshot {
+            let node = &snapshot.node;
+            row(ui, "Node id", &node.node_id);
+            row(ui, "Version", &node.version);
+            row(ui, "Uptime", &format::duration_ms(node.uptime_ms()));
+        }
         row(ui, "API URL", non_empty(state.api_url()));
         if let Some(snapshot) = &state.snapshot {
             let node = &snapshot.node;
@@ -118,10 +134,6 @@ fn node(ui: &mut egui::Ui, state: &DashboardState) {
             row(ui, "Journal records", &journal.records.to_string());
         }
     });
-    if state.snapshot.is_none() {
-        ui.add_space(8.0);
-        ui.label("Waiting for the node's first snapshot…");
-    }
 }
 
 fn row(ui: &mut egui::Ui, name: &str, value: &str) {

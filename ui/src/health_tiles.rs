@@ -108,7 +108,8 @@ fn show_tile(ui: &mut egui::Ui, tile: &Tile) {
             } else {
                 format!("p50 {} · p99 {} · n {}", format::millis(q.p50_ms), format::millis(q.p99_ms), q.count)
             };
-            let max = if q.count == 0 { "no observations".to_owned() } else { format!("max {}", format::millis(q.max_ms)) };
+            let max =
+                if q.count == 0 { "no observations".to_owned() } else { format!("max {}", format::millis(q.max_ms)) };
             ui.label(RichText::new(p95).size(18.0).color(colour)).on_hover_text(max);
             ui.small(detail);
             ui.small(tile.target_text());

@@ -10,6 +10,7 @@ mod cli;
 mod fixtures;
 mod game;
 mod harness;
+mod health_panel;
 mod live;
 mod peers;
 mod snapshots;
