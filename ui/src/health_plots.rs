@@ -12,9 +12,11 @@ pub const NO_LATENCY_YET: &str = "No consensus rounds or mesh messages measured 
 const PLOT_HEIGHT: f32 = 160.0;
 
 type Read = fn(&LatencyPoint) -> Option<f64>;
+/// One line of a plot: its legend name and how to read it from a point (`None`: the window saw nothing).
+type Series = (&'static str, Read);
 
 /// The plots: (id, heading, lines).
-const PLOTS: [(&str, &str, &[(&str, Read)]); 2] = [
+const PLOTS: [(&str, &str, &[Series]); 2] = [
     (
         "consensus_round_plot",
         "Consensus round (ms)",
@@ -50,7 +52,7 @@ pub fn show(ui: &mut egui::Ui, history: &LatencyHistory) {
     });
 }
 
-fn plot(ui: &mut egui::Ui, id: &str, width: f32, history: &LatencyHistory, newest: u64, lines: &[(&str, Read)]) {
+fn plot(ui: &mut egui::Ui, id: &str, width: f32, history: &LatencyHistory, newest: u64, lines: &[Series]) {
     let minutes_before = |at_ms: u64| -((newest - at_ms.min(newest)) as f64) / 60_000.0;
     let series: Vec<(&str, Vec<[f64; 2]>)> = lines
         .iter()
