@@ -3,7 +3,8 @@
 
 use bitcraps_api::{AlertComparison, AlertRule, AlertRuleKind, AlertSeverity, NoDataPolicy};
 
-/// Everything a rule can watch. Sources that do not exist yet (consensus, mesh) report no data until they land.
+/// Everything a rule can watch: the resource sample, the golden signals, the disk probe and the mesh
+/// (`service::AlertService::add_mesh`); a figure with nothing to measure reports no data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Metric {
     ProcessRssBytes,
