@@ -83,6 +83,15 @@ fn a_killed_player_restarts_from_its_database_and_catches_up() {
     // The restarted node measured how it found its peers, linked and caught up.
     let net = back.snapshot().net;
     let stats = &net.stats;
+    let p95 = |q: &bitcraps_api::LatencyQuantiles| format!("p95 {:.2} ms of {}", q.p95_ms, q.count);
+    println!(
+        "restarted node: discovery {}, connection set-up {}, state sync {}, {} of {} attempts succeeded",
+        p95(&stats.discovery),
+        p95(&stats.connection_setup),
+        p95(&stats.state_sync),
+        stats.connection_successes,
+        stats.connection_attempts
+    );
     assert!(stats.discovery.count >= 2, "a discovery per configured peer: {:?}", stats.discovery);
     assert!(stats.connection_setup.count >= 2, "{:?}", stats.connection_setup);
     assert!(stats.connection_successes >= 2 && stats.connection_attempts >= stats.connection_successes, "{stats:?}");
