@@ -32,4 +32,7 @@ pub struct ResourceSample {
     pub system_memory_total_bytes: u64,
     /// Size of the node's SQLite database including its WAL, in bytes.
     pub db_size_bytes: u64,
+    /// p95 of the node's SQLite write latency over the sliding window (30-60 s) ending at this sample, in
+    /// milliseconds (`None` when the window holds no write, or from an older node).
+    pub db_write_p95_ms: Option<f64>,
 }

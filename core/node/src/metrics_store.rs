@@ -20,7 +20,7 @@ pub const MAX_MINUTES_PER_RUN: u64 = 60;
 type Extract = fn(&ResourceSample) -> f64;
 
 /// The summarized metrics; the index is the `metric` column.
-pub const METRICS: [(&str, Extract); 9] = [
+pub const METRICS: [(&str, Extract); 10] = [
     ("process_rss_bytes", |s| s.rss_bytes as f64),
     ("process_cpu_percent", |s| f64::from(s.process_cpu_percent)),
     ("system_cpu_percent", |s| f64::from(s.system_cpu_percent)),
@@ -30,6 +30,8 @@ pub const METRICS: [(&str, Extract); 9] = [
     ("network_receive_bytes_per_second", |s| s.net_rx_bytes_per_s),
     ("network_transmit_bytes_per_second", |s| s.net_tx_bytes_per_s),
     ("database_size_bytes", |s| s.db_size_bytes as f64),
+    // Not finite (so not summarized) for samples without a write in the window.
+    ("database_write_p95_ms", |s| s.db_write_p95_ms.unwrap_or(f64::NAN)),
 ];
 
 /// Number of summarized metrics.

@@ -102,8 +102,10 @@ impl Shared {
         id
     }
 
-    /// Records a sample: stores it, keeps it in the ring, publishes it and re-assesses health.
-    pub fn record_sample(&self, sample: ResourceSample) {
+    /// Records a sample: adds the DB write latency p95 of the window so far, stores the sample, keeps it in the
+    /// ring, publishes it and re-assesses health.
+    pub fn record_sample(&self, mut sample: ResourceSample) {
+        sample.db_write_p95_ms = self.golden.db_write.quantiles(sample.at_ms).map(|q| q.p95_ms);
         let started = std::time::Instant::now();
         let stored = storage::resource_samples::insert(&self.db(), &sample);
         self.golden.db_write.record(sample.at_ms, micros(started), stored.is_err());

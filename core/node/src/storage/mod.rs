@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[&str] = &[
     alert_history::MIGRATION,
     mesh_tables::MIGRATION,
     mesh_rounds::MIGRATION,
+    resource_samples::MIGRATION_DB_WRITE,
 ];
 
 /// Why the database could not be opened.

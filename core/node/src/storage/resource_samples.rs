@@ -23,10 +23,13 @@ CREATE TABLE resource_samples (
 CREATE INDEX resource_samples_at ON resource_samples (at_ms);
 ";
 
+/// Adds the DB write latency p95 (`NULL` in rows from before it was measured).
+pub const MIGRATION_DB_WRITE: &str = "ALTER TABLE resource_samples ADD COLUMN db_write_p95_ms REAL;";
+
 /// Appends one sample.
 pub fn insert(conn: &Connection, s: &ResourceSample) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO resource_samples VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO resource_samples VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         to_i64(s.at_ms),
@@ -42,6 +45,7 @@ pub fn insert(conn: &Connection, s: &ResourceSample) -> rusqlite::Result<()> {
         to_i64(s.system_memory_used_bytes),
         to_i64(s.system_memory_total_bytes),
         to_i64(s.db_size_bytes),
+        s.db_write_p95_ms,
     ])?;
     Ok(())
 }
@@ -79,6 +83,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ResourceSample> {
         system_memory_used_bytes: from_i64(row.get(10)?),
         system_memory_total_bytes: from_i64(row.get(11)?),
         db_size_bytes: from_i64(row.get(12)?),
+        db_write_p95_ms: row.get(13)?,
     })
 }
 

@@ -8,6 +8,7 @@ mod bad_input;
 mod cli;
 mod config;
 mod crash;
+mod db_write;
 mod events;
 mod game_store;
 mod game_support;
