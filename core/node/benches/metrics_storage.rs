@@ -41,6 +41,7 @@ fn sample(at_ms: u64, i: u64) -> ResourceSample {
         system_memory_used_bytes: 2_100_000_000 + (i % 101) * 8192,
         system_memory_total_bytes: 8_300_000_000,
         db_size_bytes: 5_000_000 + i * 100,
+        db_write_p95_ms: Some(0.05 + (i % 9) as f64 * 0.01),
     }
 }
 
