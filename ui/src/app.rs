@@ -10,8 +10,10 @@
 use egui::{Color32, Key, Modifiers, RichText};
 use serde::{Deserialize, Serialize};
 
-use crate::connection::Connection;
+use crate::connection::{Connection, now_s};
+use crate::history_loader::HistoryLoader;
 use crate::peers::PeerSort;
+use crate::resource_charts::TimeRange;
 use crate::state::{ConnectionStatus, DashboardState};
 use crate::{alerts, game, health, resources};
 
@@ -57,13 +59,15 @@ impl Tab {
 
 /// The UI state kept between runs (eframe storage, under [`eframe::APP_KEY`]). Every field has a default, so an
 /// older or newer stored value still loads.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UiPrefs {
     /// The tab shown last.
     pub tab: Tab,
     /// How the Health tab's peers table was sorted.
     pub peer_sort: PeerSort,
+    /// The Resources tab's time range and y scale.
+    pub resources: resources::ResourcesView,
 }
 
 /// The dashboard view: the data it draws and the tab it shows.
@@ -77,6 +81,8 @@ pub struct Dashboard {
     pub alerts: alerts::AlertsForm,
     /// How the Health tab's peers table is sorted (persisted in [`UiPrefs`]).
     pub peer_sort: PeerSort,
+    /// The Resources tab's time range and y scale.
+    pub resources: resources::ResourcesView,
 }
 
 impl Dashboard {
@@ -88,6 +94,7 @@ impl Dashboard {
             game: game::GameForm::default(),
             alerts: alerts::AlertsForm::default(),
             peer_sort: PeerSort::default(),
+            resources: resources::ResourcesView::default(),
         }
     }
 
@@ -109,7 +116,7 @@ impl Dashboard {
         egui::CentralPanel::default().show(ui, |ui| match self.tab {
             Tab::Health => health::show(ui, &self.state, &mut self.peer_sort),
             Tab::Game => game::show(ui, &mut self.state, &mut self.game),
-            Tab::Resources => resources::show(ui, &self.state),
+            Tab::Resources => resources::show(ui, &self.state, &mut self.resources),
             Tab::Alerts => alerts::show(ui, &mut self.state, &mut self.alerts),
         });
     }
@@ -206,6 +213,7 @@ fn set_title(_ctx: &egui::Context, title: &str) {
 pub struct DashboardApp {
     dashboard: Dashboard,
     connection: Option<Connection>,
+    history: HistoryLoader,
     title: TitleSync,
 }
 
@@ -217,7 +225,12 @@ impl DashboardApp {
             state.connection = ConnectionStatus::Idle;
         }
         state.last_error = problem;
-        Self { dashboard: Dashboard::new(state), connection, title: TitleSync::default() }
+        Self {
+            dashboard: Dashboard::new(state),
+            connection,
+            history: HistoryLoader::default(),
+            title: TitleSync::default(),
+        }
     }
 
     /// The same app opening on `tab`.
@@ -236,6 +249,7 @@ impl DashboardApp {
         let prefs: UiPrefs = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
         self.dashboard.tab = prefs.tab;
         self.dashboard.peer_sort = prefs.peer_sort;
+        self.dashboard.resources = prefs.resources;
         self
     }
 
@@ -250,6 +264,9 @@ impl eframe::App for DashboardApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         if let Some(connection) = self.connection.as_mut() {
             connection.poll(ctx, &mut self.dashboard.state);
+            let wanted = self.dashboard.tab == Tab::Resources && self.dashboard.resources.range == TimeRange::Hour;
+            let config = connection.config();
+            self.history.poll(ctx, now_s(), config, &mut self.dashboard.state, wanted);
         }
         self.title.update(ctx, self.dashboard.state.window_title());
     }
@@ -259,7 +276,11 @@ impl eframe::App for DashboardApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        let prefs = UiPrefs { tab: self.dashboard.tab, peer_sort: self.dashboard.peer_sort };
+        let prefs = UiPrefs {
+            tab: self.dashboard.tab,
+            peer_sort: self.dashboard.peer_sort,
+            resources: self.dashboard.resources,
+        };
         eframe::set_value(storage, eframe::APP_KEY, &prefs);
     }
 }

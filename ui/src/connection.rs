@@ -129,6 +129,11 @@ impl Connection {
         self
     }
 
+    /// Where the node is and the token it takes (as last refreshed).
+    pub fn config(&self) -> &ConnectConfig {
+        &self.config
+    }
+
     /// Base URL of the node API this connection dials.
     pub fn api_url(&self) -> &str {
         &self.config.api_url

@@ -60,6 +60,12 @@ pub fn duration_ms(ms: u64) -> String {
     }
 }
 
+/// The UTC time of day of a Unix time in milliseconds: `14:03:07`.
+pub fn clock_utc(unix_ms: u64) -> String {
+    let s = unix_ms / 1000 % 86_400;
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
 /// Formats a sampling interval given in milliseconds: `500 ms`, `1 s`, `1.5 s`.
 pub fn interval_ms(ms: u64) -> String {
     if ms == 0 {
@@ -122,6 +128,7 @@ mod tests {
         assert_eq!(duration_ms(184_000), "3 min 4 s");
         assert_eq!(duration_ms(7_384_000), "2 h 3 min 4 s");
         assert_eq!(duration_ms(93_784_000), "1 d 2 h 3 min");
+        assert_eq!(clock_utc(1_700_000_000_000), "22:13:20");
         assert_eq!(interval_ms(500), "500 ms");
         assert_eq!(interval_ms(1000), "1 s");
         assert_eq!(interval_ms(1500), "1.5 s");

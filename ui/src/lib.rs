@@ -2,7 +2,8 @@
 //!
 //! The same crate runs natively (eframe, the `bitcraps-dashboard` binary) and as wasm in a browser. It never
 //! touches tokio, SQLite or radios: it reads the node's snapshot and event stream over one WebSocket
-//! ([`connection`]) into plain data ([`state`]) and draws that data ([`app`] and one module per tab).
+//! ([`connection`]) into plain data ([`state`]) and draws that data ([`app`] and one module per tab). The Resources
+//! tab's 1-hour view also reads the stored history from the range endpoint ([`history_loader`]).
 //!
 //! Architecture invariant: the views are pure functions of [`state::DashboardState`], so every tab is tested with
 //! `egui_kittest` from recorded snapshots, without a network.
@@ -19,11 +20,15 @@ pub mod game;
 pub mod health;
 pub mod health_plots;
 pub mod health_tiles;
+pub mod history_loader;
 pub mod latency_history;
 pub mod peers;
+pub mod plot_decimate;
+pub mod resource_charts;
 pub mod resources;
 pub mod rule_editor;
 pub mod state;
+pub mod stored_history;
 pub mod table;
 
 #[cfg(not(target_arch = "wasm32"))]

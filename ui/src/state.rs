@@ -10,6 +10,7 @@ use bitcraps_api::{AlertHistoryEntry, AlertSummary, Command, EventKind, Resource
 
 use crate::format;
 use crate::latency_history::LatencyHistory;
+use crate::stored_history::StoredHistory;
 
 /// How much sample history the dashboard keeps and plots.
 pub const HISTORY_MS: u64 = 15 * 60 * 1000;
@@ -62,6 +63,8 @@ pub struct DashboardState {
     pub command_result: Option<(bool, String)>,
     /// The consensus round and propagation quantiles of every snapshot and live update, for the Health plots.
     pub latency_history: LatencyHistory,
+    /// The node's stored metric history for the Resources tab's 1-hour view (loaded by the range endpoint).
+    pub stored: StoredHistory,
 }
 
 impl DashboardState {
@@ -77,6 +80,7 @@ impl DashboardState {
             outbox: Vec::new(),
             command_result: None,
             latency_history: LatencyHistory::default(),
+            stored: StoredHistory::default(),
         }
     }
 

@@ -52,6 +52,7 @@ fn samples(count: u64, now_ms: u64, seed: u64) -> Vec<ResourceSample> {
                 system_memory_used_bytes: (6.2 * 1024.0 * MIB + 200.0 * MIB * (t / 300.0).sin()) as u64,
                 system_memory_total_bytes: 16_401_084_416,
                 db_size_bytes: 1_245_184 + (i / 60) * 4096,
+                db_write_p95_ms: (i > 0).then(|| round2(0.06 + 0.04 * noise + 0.9 * burst)),
             }
         })
         .collect()

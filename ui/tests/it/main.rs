@@ -13,6 +13,7 @@ mod harness;
 mod health_panel;
 mod live;
 mod peers;
+mod resources_tab;
 mod snapshots;
 mod state;
 mod tabs;

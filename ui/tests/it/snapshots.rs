@@ -77,3 +77,16 @@ fn disconnected_banner() {
     let mut harness = harness(state);
     harness.snapshot("disconnected");
 }
+
+#[test]
+fn tab_resources_hour_log() {
+    let mut harness = harness(crate::resources_tab::state_with_stored_history());
+    open_tab(&mut harness, "Resources");
+    harness.get_by_label("1 hour").click();
+    harness.run();
+    harness.get_by_label("Log").click();
+    harness.run();
+    harness.remove_cursor();
+    harness.run();
+    harness.snapshot("tab_resources_hour_log");
+}
