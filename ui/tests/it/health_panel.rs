@@ -145,11 +145,15 @@ fn the_peer_sort_is_kept_with_the_ui_state_and_older_state_still_loads() {
         fn flush(&mut self) {}
     }
     let mut storage = Memory::default();
-    let sorted = UiPrefs { tab: Tab::Health, peer_sort: PeerSort { column: PeerColumn::Rtt, descending: true } };
+    let sorted = UiPrefs {
+        tab: Tab::Health,
+        peer_sort: PeerSort { column: PeerColumn::Rtt, descending: true },
+        ..UiPrefs::default()
+    };
     eframe::set_value(&mut storage, eframe::APP_KEY, &sorted);
     assert_eq!(eframe::get_value::<UiPrefs>(&storage, eframe::APP_KEY), Some(sorted));
     // Saved by a dashboard from before the sort existed.
     eframe::Storage::set_string(&mut storage, eframe::APP_KEY, "(tab: alerts)".to_owned());
     let old = eframe::get_value::<UiPrefs>(&storage, eframe::APP_KEY);
-    assert_eq!(old, Some(UiPrefs { tab: Tab::Alerts, peer_sort: PeerSort::default() }));
+    assert_eq!(old, Some(UiPrefs { tab: Tab::Alerts, ..UiPrefs::default() }));
 }

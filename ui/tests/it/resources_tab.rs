@@ -111,8 +111,11 @@ fn the_log_toggle_switches_the_y_scale() {
 
 #[test]
 fn resources_choices_are_persisted_and_older_prefs_still_load() {
-    let prefs =
-        UiPrefs { tab: Tab::Resources, resources: ResourcesView { range: TimeRange::Hour, scale: YScale::Log } };
+    let prefs = UiPrefs {
+        tab: Tab::Resources,
+        resources: ResourcesView { range: TimeRange::Hour, scale: YScale::Log },
+        ..UiPrefs::default()
+    };
     let json = serde_json::to_string(&prefs).unwrap();
     assert_eq!(serde_json::from_str::<UiPrefs>(&json).unwrap(), prefs);
     let older: UiPrefs = serde_json::from_str(r#"{"tab":"resources"}"#).unwrap();
