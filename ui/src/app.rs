@@ -15,7 +15,7 @@ use crate::history_loader::HistoryLoader;
 use crate::peers::PeerSort;
 use crate::resource_charts::TimeRange;
 use crate::state::{ConnectionStatus, DashboardState};
-use crate::{alerts, game, health, resources};
+use crate::{alerts, format, game, health, resources};
 
 /// Text of the banner shown while the connection is lost.
 pub const DISCONNECTED_BANNER: &str = "Disconnected — retrying";
@@ -180,6 +180,25 @@ fn banner(ui: &mut egui::Ui, problem: &Problem) {
     });
 }
 
+/// The window (native) or document (web) title: the connection's title and, while connected and seated at a table,
+/// ` · table <short id> · <chips> chips` with this node's chips at that table (the first one it sits at). Scripts and
+/// end-to-end tests read the balance from it.
+pub fn window_title(state: &DashboardState) -> String {
+    let title = state.window_title();
+    if !matches!(state.connection, ConnectionStatus::Open) {
+        return title;
+    }
+    let Some(snapshot) = &state.snapshot else { return title };
+    let node_id = &snapshot.node.node_id;
+    let seat = snapshot.game.tables.iter().filter(|t| t.joined).find_map(|table| {
+        table.players.iter().find(|p| &p.node_id == node_id).map(|seat| (&table.table_id, seat.balance))
+    });
+    match seat {
+        Some((table_id, chips)) => format!("{title} · table {} · {chips} chips", format::short_id(table_id)),
+        None => title,
+    }
+}
+
 /// Keeps the window (native) or document (web) title in step with the state, touching it only on change.
 #[derive(Debug, Default)]
 pub struct TitleSync {
@@ -239,6 +258,18 @@ impl DashboardApp {
         self
     }
 
+    /// The same app opening on the Game tab with the Host a table dialog open.
+    pub fn with_host_dialog(mut self) -> Self {
+        self.dashboard.tab = Tab::Game;
+        self.dashboard.game.host.open = true;
+        self
+    }
+
+    /// Whether the Host a table dialog is open.
+    pub fn host_dialog_open(&self) -> bool {
+        self.dashboard.game.host.open
+    }
+
     /// The tab shown.
     pub fn tab(&self) -> Tab {
         self.dashboard.tab
@@ -268,7 +299,7 @@ impl eframe::App for DashboardApp {
             let config = connection.config();
             self.history.poll(ctx, now_s(), config, &mut self.dashboard.state, wanted);
         }
-        self.title.update(ctx, self.dashboard.state.window_title());
+        self.title.update(ctx, window_title(&self.dashboard.state));
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

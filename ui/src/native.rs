@@ -24,6 +24,9 @@ pub struct Cli {
     /// The tab to open on: health, game, resources or alerts.
     #[arg(long, value_name = "TAB", value_parser = parse_tab)]
     pub tab: Option<crate::app::Tab>,
+    /// Open on the Game tab with the Host a table dialog open (the desktop app's "Host a table…").
+    #[arg(long, conflicts_with = "tab")]
+    pub host_table: bool,
 }
 
 /// A tab by its label, case-insensitive.
@@ -104,7 +107,7 @@ pub fn run(cli: &Cli, env_token: Option<String>) -> anyhow::Result<()> {
         connection = connection.with_refresh(Box::new(move || from_data_dir(&dir, env_token.clone()).ok()));
     }
     let app = crate::DashboardApp::new(Some(connection), None);
-    let tab = cli.tab;
+    let (tab, host_table) = (cli.tab, cli.host_table);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("BitCraps · connecting…")
@@ -113,13 +116,14 @@ pub fn run(cli: &Cli, env_token: Option<String>) -> anyhow::Result<()> {
             .with_min_inner_size([640.0, 420.0]),
         ..Default::default()
     };
-    // `--tab` wins over the tab persisted from the last run.
+    // `--tab` and `--host-table` win over the tab persisted from the last run.
     let start = move |cc: &eframe::CreationContext<'_>| {
         let app = app.started(cc);
-        Ok(Box::new(match tab {
+        let app = match tab {
             Some(tab) => app.with_tab(tab),
             None => app,
-        }) as Box<dyn eframe::App>)
+        };
+        Ok(Box::new(if host_table { app.with_host_dialog() } else { app }) as Box<dyn eframe::App>)
     };
     eframe::run_native("BitCraps", options, Box::new(start))
         .map_err(|err| anyhow::anyhow!("the dashboard window failed: {err}"))

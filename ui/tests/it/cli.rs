@@ -70,3 +70,15 @@ fn tab_flag_opens_a_tab_by_label_and_rejects_unknown_ones() {
     let error = Cli::try_parse_from(["bitcraps-dashboard", "--tab", "casino"]).unwrap_err().to_string();
     assert!(error.contains("health, game, resources, alerts"), "{error}");
 }
+
+#[test]
+fn host_table_opens_the_game_tab_with_the_host_dialog() {
+    let cli = Cli::try_parse_from(["bitcraps-dashboard", "--host-table"]).unwrap();
+    assert!(cli.host_table);
+    assert!(Cli::try_parse_from(["bitcraps-dashboard", "--host-table", "--tab", "alerts"]).is_err());
+    let app = bitcraps_ui::DashboardApp::new(None, None);
+    assert!(!app.host_dialog_open());
+    let app = app.with_host_dialog();
+    assert_eq!(app.tab(), bitcraps_ui::Tab::Game);
+    assert!(app.host_dialog_open());
+}

@@ -172,3 +172,22 @@ fn a_live_message_folds_tables_peers_and_clock_only() {
     assert_eq!(empty.apply(ServerMessage::Live { now_ms, game: busy.game, net: busy.net }), Applied::Ignored);
     assert!(empty.snapshot.is_none());
 }
+
+#[test]
+fn window_title_shows_the_table_and_chips_while_seated() {
+    let mut state = DashboardState::new("http://127.0.0.1:43123");
+    state.apply(ServerMessage::Snapshot { snapshot: Box::new(fixture("snapshot_busy.json")) });
+    assert_eq!(bitcraps_ui::app::window_title(&state), "BitCraps · connecting…", "no table before the socket opens");
+    state.connection = ConnectionStatus::Open;
+    assert_eq!(
+        bitcraps_ui::app::window_title(&state),
+        "BitCraps · 5f3a9c0e7b21d84f · connected · table 7c1e04b9a2d35f68 · 935 chips"
+    );
+    // Not seated anywhere: the plain title.
+    if let Some(snapshot) = state.snapshot.as_mut() {
+        snapshot.game.tables.iter_mut().for_each(|t| t.joined = false);
+    }
+    assert_eq!(bitcraps_ui::app::window_title(&state), "BitCraps · 5f3a9c0e7b21d84f · connected");
+    state.connection = ConnectionStatus::Disconnected { reason: "closed".to_owned() };
+    assert_eq!(bitcraps_ui::app::window_title(&state), "BitCraps · offline, retrying");
+}
