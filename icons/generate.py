@@ -2,7 +2,7 @@
 """Draws the BitCraps app and tray icons (a die face on a rounded square) with no dependencies.
 
 Run from this folder: python3 generate.py. Writes the PNGs, icon.ico and icon.icns that Tauri and the
-installers use. Tray icons come in the three health colours.
+installers use. Tray icons come in the three health colours and grey (paused).
 """
 import struct
 import zlib
@@ -12,6 +12,7 @@ COLOURS = {
     "tray-green": (0x2e, 0xa0, 0x43),
     "tray-yellow": (0xd2, 0x99, 0x22),
     "tray-red": (0xcf, 0x22, 0x2e),
+    "tray-paused": (0x8c, 0x95, 0x9f),  # grey: the node is paused
 }
 PIPS = [(0.3, 0.3), (0.7, 0.3), (0.5, 0.5), (0.3, 0.7), (0.7, 0.7)]
 
@@ -73,7 +74,7 @@ def main():
         open(name, "wb").write(sizes[s])
     open("icon.ico", "wb").write(ico([(32, sizes[32]), (128, sizes[128]), (256, sizes[256])]))
     open("icon.icns", "wb").write(icns([(b"ic07", sizes[128]), (b"ic08", sizes[256]), (b"ic09", sizes[512])]))
-    for name in ("tray-green", "tray-yellow", "tray-red"):
+    for name in ("tray-green", "tray-yellow", "tray-red", "tray-paused"):
         open(f"{name}.png", "wb").write(png(64, COLOURS[name]))
 
 
