@@ -17,20 +17,37 @@ pub struct Dashboard {
 impl Dashboard {
     /// Starts the dashboard unless one is already running.
     pub fn open(&mut self, api_url: &str, token: &str) -> anyhow::Result<()> {
-        if let Some(child) = &mut self.child
-            && child.try_wait()?.is_none()
-        {
-            tracing::info!(pid = child.id(), "dashboard already open");
+        if self.running()? {
+            tracing::info!("dashboard already open");
             return Ok(());
         }
+        self.spawn(api_url, token, &[])
+    }
+
+    /// Shows the Game tab with the Host a table dialog open: a running dashboard is replaced by one started with
+    /// `--host-table` (the dashboard takes no commands from outside).
+    pub fn open_host_table(&mut self, api_url: &str, token: &str) -> anyhow::Result<()> {
+        self.close();
+        self.spawn(api_url, token, &["--host-table"])
+    }
+
+    fn running(&mut self) -> anyhow::Result<bool> {
+        match &mut self.child {
+            Some(child) => Ok(child.try_wait()?.is_none()),
+            None => Ok(false),
+        }
+    }
+
+    fn spawn(&mut self, api_url: &str, token: &str, args: &[&str]) -> anyhow::Result<()> {
         let exe = executable()?;
         let child = Command::new(&exe)
             .arg("--connect")
             .arg(api_url)
+            .args(args)
             .env(TOKEN_ENV, token)
             .spawn()
             .with_context(|| format!("starting {}", exe.display()))?;
-        tracing::info!(pid = child.id(), "dashboard opened");
+        tracing::info!(pid = child.id(), ?args, "dashboard opened");
         self.child = Some(child);
         Ok(())
     }

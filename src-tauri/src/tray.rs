@@ -1,76 +1,140 @@
-//! The tray icon: coloured by the node's health (green / yellow / red), a tooltip with the status, and the menu.
+//! The tray icon: coloured by the node's health (green / yellow / red, grey while paused), a tooltip with the node's
+//! id, health, peers, tables and alerts ([`crate::status`]), and the menu: Open Dashboard, Host a table…, Pause /
+//! Resume node, Open data folder, Start at login, Quit.
 
 use std::time::Duration;
 
-use bitcraps_api::{Health, HealthLevel};
+use bitcraps_api::HealthLevel;
 use tauri::image::Image;
-use tauri::menu::{Menu, MenuItem};
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Wry};
+use tauri_plugin_autostart::ManagerExt as _;
 
-use crate::{AppState, lock, open_dashboard, quit};
+use crate::status::{NodeReading, TrayView, tooltip};
+use crate::{AppState, lifecycle, lock, open_dashboard, open_data_folder, open_host_table};
 
 const TRAY_ID: &str = "bitcraps";
 const OPEN_ID: &str = "open-dashboard";
+const HOST_ID: &str = "host-table";
+const PAUSE_ID: &str = "pause-resume";
+const DATA_ID: &str = "open-data-folder";
+const AUTOSTART_ID: &str = "start-at-login";
 const QUIT_ID: &str = "quit";
 
-fn icon(level: HealthLevel) -> tauri::Result<Image<'static>> {
-    Image::from_bytes(match level {
-        HealthLevel::Green => include_bytes!("../../icons/tray-green.png"),
-        HealthLevel::Yellow => include_bytes!("../../icons/tray-yellow.png"),
-        HealthLevel::Red => include_bytes!("../../icons/tray-red.png"),
+const PAUSE_LABEL: &str = "Pause node";
+const RESUME_LABEL: &str = "Resume node";
+
+/// The menu items whose label, check or enabled state changes while the app runs.
+struct TrayMenu {
+    open: MenuItem<Wry>,
+    host: MenuItem<Wry>,
+    pause: MenuItem<Wry>,
+    autostart: CheckMenuItem<Wry>,
+}
+
+fn icon(view: &TrayView) -> tauri::Result<Image<'static>> {
+    Image::from_bytes(match view {
+        TrayView::Paused => include_bytes!("../../icons/tray-paused.png"),
+        TrayView::Running(reading) => match reading.health.level {
+            HealthLevel::Green => include_bytes!("../../icons/tray-green.png"),
+            HealthLevel::Yellow => include_bytes!("../../icons/tray-yellow.png"),
+            HealthLevel::Red => include_bytes!("../../icons/tray-red.png"),
+        },
     })
 }
 
-/// The tooltip text for a health reading.
-fn tooltip(health: &Health, node_id: &str) -> String {
-    let short = node_id.get(..12).unwrap_or(node_id);
-    let status = match health.level {
-        HealthLevel::Green => "healthy".to_owned(),
-        _ => health.reasons.join("; "),
-    };
-    format!("BitCraps node {short}: {status}")
+/// Whether the app starts at login, as the system has it now (an unreadable state counts as off, and is logged).
+fn starts_at_login(app: &AppHandle) -> bool {
+    app.autolaunch().is_enabled().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read the start-at-login state");
+        false
+    })
 }
 
 /// Puts the icon in the tray with its menu.
 pub fn build(app: &AppHandle) -> tauri::Result<()> {
     let open = MenuItem::with_id(app, OPEN_ID, "Open Dashboard", true, None::<&str>)?;
+    let host = MenuItem::with_id(app, HOST_ID, "Host a table…", true, None::<&str>)?;
+    let pause = MenuItem::with_id(app, PAUSE_ID, PAUSE_LABEL, true, None::<&str>)?;
+    let data = MenuItem::with_id(app, DATA_ID, "Open data folder", true, None::<&str>)?;
+    let autostart = CheckMenuItem::with_id(app, AUTOSTART_ID, "Start at login", true, starts_at_login(app), None::<&str>)?;
     let quit_item = MenuItem::with_id(app, QUIT_ID, "Quit", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &quit_item])?;
+    let (first_gap, second_gap) = (PredefinedMenuItem::separator(app)?, PredefinedMenuItem::separator(app)?);
+    let menu = Menu::with_items(app, &[&open, &host, &first_gap, &pause, &data, &autostart, &second_gap, &quit_item])?;
     TrayIconBuilder::with_id(TRAY_ID)
-        .icon(icon(HealthLevel::Green)?)
+        .icon(icon(&TrayView::Paused)?)
         .tooltip("BitCraps node starting")
         .menu(&menu)
         .on_menu_event(|app, event| match event.id().as_ref() {
             OPEN_ID => open_dashboard(app),
-            QUIT_ID => quit(app),
+            HOST_ID => open_host_table(app),
+            PAUSE_ID => pause_or_resume(app),
+            DATA_ID => open_data_folder(app),
+            AUTOSTART_ID => toggle_start_at_login(app),
+            QUIT_ID => lifecycle::quit(app),
             _ => {}
         })
         .build(app)?;
+    app.manage(TrayMenu { open, host, pause, autostart });
     Ok(())
 }
 
-/// Re-colours the icon and refreshes the tooltip whenever the node's health changes (checked every second).
-pub fn spawn_health_watch(app: AppHandle) {
+fn pause_or_resume(app: &AppHandle) {
+    if lock(&app.state::<AppState>().node).is_some() {
+        lifecycle::pause(app);
+    } else {
+        lifecycle::resume(app);
+    }
+}
+
+/// Flips start-at-login, then shows the state the system really has.
+fn toggle_start_at_login(app: &AppHandle) {
+    let autolaunch = app.autolaunch();
+    let changed =
+        autolaunch.is_enabled().and_then(|enabled| if enabled { autolaunch.disable() } else { autolaunch.enable() });
+    if let Err(e) = changed {
+        tracing::error!(error = %e, "cannot change start at login");
+    }
+    if let Err(e) = app.state::<TrayMenu>().autostart.set_checked(starts_at_login(app)) {
+        tracing::warn!(error = %e, "cannot update the Start at login item");
+    }
+}
+
+/// The node as the tray shows it now.
+fn read(app: &AppHandle) -> TrayView {
+    let state = app.state::<AppState>();
+    let node = lock(&state.node);
+    match node.as_ref() {
+        Some(n) => TrayView::Running(NodeReading::new(n.node_id(), n.health(), &n.game(), &n.net(), &n.active_alerts())),
+        None => TrayView::Paused,
+    }
+}
+
+/// Shows `view`: icon, tooltip, the Pause / Resume label, and what needs a running node enabled or not.
+fn show(app: &AppHandle, view: &TrayView) -> tauri::Result<()> {
+    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        tray.set_icon(Some(icon(view)?))?;
+        tray.set_tooltip(Some(tooltip(view)))?;
+    }
+    let menu = app.state::<TrayMenu>();
+    let running = matches!(view, TrayView::Running(_));
+    menu.pause.set_text(if running { PAUSE_LABEL } else { RESUME_LABEL })?;
+    menu.open.set_enabled(running)?;
+    menu.host.set_enabled(running)
+}
+
+/// Refreshes the tray whenever what it shows changes (read every second) until the app exits.
+pub fn spawn_status_watch(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
-        let mut shown: Option<Health> = None;
+        let mut shown: Option<TrayView> = None;
         loop {
-            let reading = {
-                let state = app.state::<AppState>();
-                let node = lock(&state.node);
-                node.as_ref().map(|n| (n.health(), n.node_id().to_owned()))
-            };
-            let Some((health, node_id)) = reading else { return };
-            if shown.as_ref() != Some(&health) {
-                if let Some(tray) = app.tray_by_id(TRAY_ID) {
-                    let updated = icon(health.level)
-                        .and_then(|image| tray.set_icon(Some(image)))
-                        .and_then(|()| tray.set_tooltip(Some(tooltip(&health, &node_id))));
-                    if let Err(e) = updated {
-                        tracing::warn!(error = %e, "cannot update the tray icon");
-                    }
+            let view = read(&app);
+            if shown.as_ref() != Some(&view) {
+                if let Err(e) = show(&app, &view) {
+                    tracing::warn!(error = %e, "cannot update the tray");
                 }
-                shown = Some(health);
+                shown = Some(view);
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
@@ -79,16 +143,17 @@ pub fn spawn_health_watch(app: AppHandle) {
 
 #[cfg(test)]
 mod tests {
+    use bitcraps_api::{GameSummary, Health, NetSummary};
+
     use super::*;
 
     #[test]
-    fn tooltip_says_healthy_or_why_not() {
-        let id = "abcdef0123456789";
-        assert_eq!(tooltip(&Health::default(), id), "BitCraps node abcdef012345: healthy");
-        let yellow = Health { level: HealthLevel::Yellow, reasons: vec!["system CPU at 80 % (>= 75 %)".into()] };
-        assert!(tooltip(&yellow, id).ends_with("system CPU at 80 % (>= 75 %)"));
+    fn every_view_has_an_icon() {
+        assert!(icon(&TrayView::Paused).is_ok());
         for level in [HealthLevel::Green, HealthLevel::Yellow, HealthLevel::Red] {
-            assert!(icon(level).is_ok());
+            let health = Health { level, reasons: Vec::new() };
+            let reading = NodeReading::new("ab", health, &GameSummary::default(), &NetSummary::default(), &[]);
+            assert!(icon(&TrayView::Running(reading)).is_ok());
         }
     }
 }

@@ -153,6 +153,21 @@ impl NodeHandle {
         &self.shared.data_dir
     }
 
+    /// The tables the node knows and the consensus statistics (no sample history is copied, unlike a snapshot).
+    pub fn game(&self) -> bitcraps_api::GameSummary {
+        self.shared.game_summary(now_ms())
+    }
+
+    /// The linked peers and the mesh statistics.
+    pub fn net(&self) -> bitcraps_api::NetSummary {
+        self.shared.metrics.net.summary(now_ms())
+    }
+
+    /// The alerts pending or firing now.
+    pub fn active_alerts(&self) -> Vec<bitcraps_api::AlertSummary> {
+        self.shared.alerts.active(now_ms())
+    }
+
     /// The node's state now.
     pub fn snapshot(&self) -> Snapshot {
         self.shared.snapshot(now_ms())

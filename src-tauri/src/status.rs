@@ -1,0 +1,130 @@
+//! What the tray shows about the embedded node: a plain reading taken from the node each second ([`TrayView`]) and
+//! the tooltip text made from it. Pure, so the text is unit-tested without a tray.
+
+use bitcraps_api::{AlertSummary, GameSummary, Health, HealthLevel, NetSummary};
+
+/// The tray's view of the app: the node running (with a reading) or paused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrayView {
+    Running(NodeReading),
+    Paused,
+}
+
+/// One reading of the running node, as the tooltip shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeReading {
+    /// The node's id (hex).
+    pub node_id: String,
+    pub health: Health,
+    /// Peers linked now.
+    pub peers: usize,
+    /// Tables this node is seated at.
+    pub tables_seated: usize,
+    /// Tables this node knows.
+    pub tables_known: usize,
+    /// Alerts pending or firing, as `rule (severity, state)`.
+    pub alerts: Vec<String>,
+}
+
+impl NodeReading {
+    /// A reading from what the node reports.
+    pub fn new(node_id: &str, health: Health, game: &GameSummary, net: &NetSummary, alerts: &[AlertSummary]) -> Self {
+        Self {
+            node_id: node_id.to_owned(),
+            health,
+            peers: net.peers.len(),
+            tables_seated: game.tables.iter().filter(|t| t.joined).count(),
+            tables_known: game.tables.len(),
+            alerts: alerts.iter().map(|a| format!("{} ({}, {})", a.rule, a.severity, a.state)).collect(),
+        }
+    }
+}
+
+/// The node id as the tray shows it: its first 16 hex digits, as the dashboard's title does.
+fn short_id(node_id: &str) -> &str {
+    node_id.get(..16).unwrap_or(node_id)
+}
+
+/// The tooltip: node id and health (with the reasons when not green), then peers and tables, then active alerts.
+pub fn tooltip(view: &TrayView) -> String {
+    let reading = match view {
+        TrayView::Paused => return "BitCraps node paused: off the mesh (Resume node to start it again)".to_owned(),
+        TrayView::Running(reading) => reading,
+    };
+    let health = match reading.health.level {
+        HealthLevel::Green => "healthy".to_owned(),
+        level => {
+            let name = if level == HealthLevel::Yellow { "degraded" } else { "unhealthy" };
+            if reading.health.reasons.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{name}: {}", reading.health.reasons.join("; "))
+            }
+        }
+    };
+    let peers = match reading.peers {
+        1 => "1 peer linked".to_owned(),
+        n => format!("{n} peers linked"),
+    };
+    let tables = format!("seated at {}/{} tables", reading.tables_seated, reading.tables_known);
+    let alerts = if reading.alerts.is_empty() {
+        "no active alerts".to_owned()
+    } else {
+        format!("alerts: {}", reading.alerts.join(", "))
+    };
+    format!("BitCraps node {} — {health}\n{peers} · {tables}\n{alerts}", short_id(&reading.node_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use bitcraps_api::{PeerSummary, TableSummary};
+
+    use super::*;
+
+    const ID: &str = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
+
+    fn table(joined: bool) -> TableSummary {
+        TableSummary { joined, ..TableSummary::default() }
+    }
+
+    fn reading(health: Health) -> NodeReading {
+        let game = GameSummary { tables: vec![table(true), table(false), table(false)], ..GameSummary::default() };
+        let net = NetSummary { peers: vec![PeerSummary::default(); 2], ..NetSummary::default() };
+        NodeReading::new(ID, health, &game, &net, &[])
+    }
+
+    #[test]
+    fn a_healthy_node_shows_peers_tables_and_no_alerts() {
+        let text = tooltip(&TrayView::Running(reading(Health::default())));
+        assert_eq!(
+            text,
+            "BitCraps node abcdef0123456789 — healthy\n2 peers linked · seated at 1/3 tables\nno active alerts"
+        );
+    }
+
+    #[test]
+    fn a_degraded_node_says_why_and_names_its_alerts() {
+        let health = Health { level: HealthLevel::Yellow, reasons: vec!["system CPU at 80 % (>= 75 %)".into()] };
+        let alert = AlertSummary {
+            rule: "memory_high".into(),
+            severity: "warning".into(),
+            state: "firing".into(),
+            ..AlertSummary::default()
+        };
+        let game = GameSummary::default();
+        let net = NetSummary { peers: vec![PeerSummary::default()], ..NetSummary::default() };
+        let text = tooltip(&TrayView::Running(NodeReading::new(ID, health, &game, &net, &[alert])));
+        assert!(text.contains("degraded: system CPU at 80 % (>= 75 %)"), "{text}");
+        assert!(text.contains("1 peer linked · seated at 0/0 tables"), "{text}");
+        assert!(text.ends_with("alerts: memory_high (warning, firing)"), "{text}");
+        let red = Health { level: HealthLevel::Red, reasons: vec![] };
+        assert!(tooltip(&TrayView::Running(reading(red))).contains("— unhealthy\n"));
+    }
+
+    #[test]
+    fn a_paused_node_says_so() {
+        let text = tooltip(&TrayView::Paused);
+        assert!(text.contains("paused") && text.contains("Resume node"), "{text}");
+        assert!(!text.contains("healthy"));
+    }
+}
