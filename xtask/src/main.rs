@@ -7,7 +7,8 @@
 //!   type checks, the journal's tests under Wine (IOCP), the wire format's fuzz targets, browser and desktop end
 //!   to end.
 //! - `test-windows`: the journal's tests cross-compiled with mingw and run under Wine.
-//! - `screenshot`: the dashboard under Xvfb, written to target/screenshots/.
+//! - `screenshot`: every dashboard panel of a node at a live table, under Xvfb, written to target/screenshots/
+//!   (`--update-docs` copies them into docs/screenshots/ for the README).
 //! - `fuzz`: the wire format's cargo-fuzz targets, N seconds each (nightly).
 //! - `measure-idle`: idle CPU and RSS of the release binaries, and the dashboard's start to first live frame.
 
@@ -58,12 +59,20 @@ enum Task {
     Invariants,
     /// Type-check the cross-platform crates for Windows (MSVC) and macOS (aarch64).
     CheckCross,
-    /// Run only the end-to-end tests (browser and desktop), after building.
-    E2e,
+    /// Run only the end-to-end tests (browser, desktop, whole game, notifications, screenshots), after building.
+    E2e {
+        /// Run just this one.
+        #[arg(long, value_enum)]
+        only: Option<e2e::Test>,
+    },
     /// Run only the desktop-notification end-to-end test (dunst under Xvfb), after building bitcraps-node.
     E2eNotifications,
-    /// Take dashboard screenshots under Xvfb into target/screenshots/.
-    Screenshot,
+    /// Take a screenshot of every dashboard panel under Xvfb into target/screenshots/.
+    Screenshot {
+        /// Also copy them into docs/screenshots/ (the README's images).
+        #[arg(long)]
+        update_docs: bool,
+    },
     /// Run the wire format's fuzz targets (nightly, cargo-fuzz) for N seconds each.
     Fuzz {
         #[arg(long, default_value_t = fuzz::DEFAULT_SECONDS)]
@@ -84,9 +93,12 @@ fn main() -> anyhow::Result<()> {
         Task::TestWindows => wine::test_windows(),
         Task::Invariants => invariants::check(),
         Task::CheckCross => cross::check(),
-        Task::E2e => {
+        Task::E2e { only } => {
             build::all(false)?;
-            e2e::run_all()
+            match only {
+                Some(test) => e2e::run_one(test),
+                None => e2e::run_all(),
+            }
         }
         Task::E2eNotifications => {
             process::cargo(&["build", "-p", "bitcraps-node", "--bin", "bitcraps-node"])?;
@@ -94,9 +106,9 @@ fn main() -> anyhow::Result<()> {
         }
         Task::Fuzz { seconds } => fuzz::run(seconds),
         Task::MeasureIdle => measure::run(),
-        Task::Screenshot => {
+        Task::Screenshot { update_docs } => {
             build::all(false)?;
-            e2e::screenshot::run()
+            e2e::screenshot::run(update_docs)
         }
     }
 }

@@ -13,34 +13,20 @@ use super::support::{Guard, RunningNode, binary, fresh_dir, screenshot_path, sna
 pub fn run() -> anyhow::Result<()> {
     println!("e2e browser: headless node + its web dashboard in headless Chromium");
     let data_dir = fresh_dir("browser-node")?;
-    let RunningNode { guard: mut node, api_url, token, node_id } =
+    let RunningNode { guard: mut node, api_url, token, node_id, .. } =
         start_node(&binary("bitcraps-node")?, &data_dir, &data_dir.join("absent.toml"), |_| {})?;
-
-    let port = free_port()?;
-    let _driver = Guard::spawn(
-        Command::new("chromedriver").arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()),
-        "chromedriver",
-    )?;
-    let driver = format!("http://127.0.0.1:{port}");
-    wait_for("chromedriver", Duration::from_secs(20), || webdriver(&driver, "GET", "/status", None).ok())?;
-    let session = webdriver(&driver, "POST", "/session", Some(capabilities()))?;
-    let session_id = session["value"]["sessionId"].as_str().context("WebDriver session id")?.to_owned();
-    let result = check_dashboard(&driver, &session_id, &api_url, &token, &node_id);
-    // Close the browser whatever happened; the result above is what counts.
-    let _ = webdriver(&driver, "DELETE", &format!("/session/{session_id}"), None);
-    result?;
+    let browser = Browser::start()?;
+    check_dashboard(&browser, &api_url, &token, &node_id)?;
+    drop(browser);
     node.child.kill()?;
     Ok(())
 }
 
-fn check_dashboard(driver: &str, session: &str, api_url: &str, token: &str, node_id: &str) -> anyhow::Result<()> {
-    let url = format!("{api_url}/#token={token}");
-    webdriver(driver, "POST", &format!("/session/{session}/url"), Some(json!({ "url": url })))?;
+fn check_dashboard(browser: &Browser, api_url: &str, token: &str, node_id: &str) -> anyhow::Result<()> {
+    browser.open(&format!("{api_url}/#token={token}"))?;
     let short_id = &node_id[..16];
-    let title = wait_for("the page title to say connected", Duration::from_secs(90), || {
-        let title = webdriver(driver, "GET", &format!("/session/{session}/title"), None).ok()?;
-        let title = title["value"].as_str()?.to_owned();
-        (title.contains(short_id) && title.contains("connected")).then_some(title)
+    let title = browser.wait_title("the page title to say connected", Duration::from_secs(90), |title| {
+        title.contains(short_id) && title.contains("connected")
     })?;
     println!("e2e browser: page title {title:?}");
     // The page's WebSocket is an authenticated subscriber on the node: live data flows to it.
@@ -49,14 +35,81 @@ fn check_dashboard(driver: &str, session: &str, api_url: &str, token: &str, node
         bail!("the node has no event subscriber although the page says connected");
     }
     std::thread::sleep(Duration::from_secs(3)); // a few live samples on the plots
-    let shot = webdriver(driver, "GET", &format!("/session/{session}/screenshot"), None)?;
-    let png = base64::engine::general_purpose::STANDARD
-        .decode(shot["value"].as_str().context("screenshot data")?)
-        .context("decoding the screenshot")?;
-    let path = screenshot_path("browser-dashboard.png")?;
-    std::fs::write(&path, png)?;
+    let path = browser.screenshot("browser-dashboard.png")?;
     println!("e2e browser: ok, screenshot {}", path.display());
     Ok(())
+}
+
+/// Headless Chromium driven over WebDriver by its own chromedriver; the session and the driver end when dropped.
+pub struct Browser {
+    _driver: Guard,
+    driver: String,
+    session: String,
+}
+
+impl Browser {
+    pub fn start() -> anyhow::Result<Self> {
+        let port = super::mesh::free_port()?;
+        let driver_process = Guard::spawn(
+            Command::new("chromedriver").arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()),
+            "chromedriver",
+        )?;
+        let driver = format!("http://127.0.0.1:{port}");
+        wait_for("chromedriver", Duration::from_secs(20), || webdriver(&driver, "GET", "/status", None).ok())?;
+        let session = webdriver(&driver, "POST", "/session", Some(capabilities()))?;
+        let session = session["value"]["sessionId"].as_str().context("WebDriver session id")?.to_owned();
+        Ok(Self { _driver: driver_process, driver, session })
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+        webdriver(&self.driver, method, &format!("/session/{}{path}", self.session), body)
+    }
+
+    /// Loads `url`.
+    pub fn open(&self, url: &str) -> anyhow::Result<()> {
+        self.call("POST", "/url", Some(json!({ "url": url }))).map(drop)
+    }
+
+    /// Waits until the page title satisfies `check`; returns it.
+    pub fn wait_title(&self, what: &str, limit: Duration, check: impl Fn(&str) -> bool) -> anyhow::Result<String> {
+        let mut last = String::new();
+        let found = wait_for(what, limit, || {
+            let title = self.call("GET", "/title", None).ok()?["value"].as_str()?.to_owned();
+            last.clone_from(&title);
+            check(&title).then_some(title)
+        });
+        found.with_context(|| format!("the page title was {last:?}"))
+    }
+
+    /// Clicks the page at (`x`, `y`) to focus the canvas, then presses Ctrl+`key`.
+    pub fn ctrl_key(&self, x: u32, y: u32, key: &str) -> anyhow::Result<()> {
+        let pointer = json!({ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+            { "type": "pointerMove", "x": x, "y": y }, { "type": "pointerDown", "button": 0 },
+            { "type": "pointerUp", "button": 0 } ] });
+        self.call("POST", "/actions", Some(json!({ "actions": [pointer] })))?;
+        let keys = json!({ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": "\u{E009}" }, { "type": "keyDown", "value": key },
+            { "type": "keyUp", "value": key }, { "type": "keyUp", "value": "\u{E009}" } ] });
+        self.call("POST", "/actions", Some(json!({ "actions": [keys] }))).map(drop)
+    }
+
+    /// The page as a PNG in `target/screenshots/<name>`.
+    pub fn screenshot(&self, name: &str) -> anyhow::Result<std::path::PathBuf> {
+        let shot = self.call("GET", "/screenshot", None)?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["value"].as_str().context("screenshot data")?)
+            .context("decoding the screenshot")?;
+        let path = screenshot_path(name)?;
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // Close the browser whatever happened; chromedriver itself is killed by its guard.
+        let _ = self.call("DELETE", "", None);
+    }
 }
 
 fn capabilities() -> Value {
@@ -89,8 +142,4 @@ fn webdriver(driver: &str, method: &str, path: &str, body: Option<Value>) -> any
         bail!("WebDriver {method} {path} answered {status}: {value}");
     }
     Ok(value)
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

@@ -2,14 +2,41 @@
 
 pub mod browser;
 pub mod desktop;
+pub mod desktop_app;
+pub mod game;
+pub mod mesh;
 pub mod notifications;
 pub mod screenshot;
 pub mod support;
+pub mod x11;
 
-/// Runs the browser, desktop and notification end-to-end tests and the README screenshot (the binaries must be built).
+/// Runs the browser, desktop, whole-game and notification end-to-end tests and the README screenshots (the binaries
+/// must be built).
 pub fn run_all() -> anyhow::Result<()> {
     browser::run()?;
     desktop::run()?;
+    game::run()?;
     notifications::run()?;
-    screenshot::run()
+    screenshot::run(false)
+}
+
+/// One end-to-end test, for `cargo xtask e2e --only`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Test {
+    Browser,
+    Desktop,
+    Game,
+    Notifications,
+    Screenshot,
+}
+
+/// Runs one end-to-end test (the binaries must be built).
+pub fn run_one(test: Test) -> anyhow::Result<()> {
+    match test {
+        Test::Browser => browser::run(),
+        Test::Desktop => desktop::run(),
+        Test::Game => game::run(),
+        Test::Notifications => notifications::run(),
+        Test::Screenshot => screenshot::run(false),
+    }
 }

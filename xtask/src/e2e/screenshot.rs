@@ -1,43 +1,102 @@
-//! `cargo xtask screenshot`: the README's picture. A headless node sampling every 200 ms and the native dashboard
-//! on its Resources tab under Xvfb; the screen goes to target/screenshots/dashboard-resources.png (copy it to
-//! docs/screenshots/ by hand when the UI changes: tests never write over committed files).
+//! README screenshots of every dashboard panel: three headless nodes on loopback play a real table (one hosts, two
+//! join, the dice roll until everyone's chips moved) with a memory alert rule lowered on the host so the Alerts panel
+//! has a firing alert; then the native dashboard of the host opens on each tab (`--tab`) under Xvfb and the screen
+//! goes to `target/screenshots/dashboard-<tab>.png`. Tests never write over committed files:
+//! `cargo xtask screenshot --update-docs` copies the images into `docs/screenshots/`.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::support::{Guard, RunningNode, binary, fresh_dir, screenshot_path, start_node, wait_for, xvfb};
-use crate::process::output;
+use super::mesh::{Player, host_and_join, mesh_config, play_until_chips_move, wait_linked};
+use super::support::{Guard, RunningNode, binary, fresh_dir, start_node, xvfb};
+use super::x11;
+use crate::process::workspace_root;
 
-pub fn run() -> anyhow::Result<()> {
-    println!("e2e screenshot: the Resources tab of a live node under Xvfb");
-    let data_dir = fresh_dir("screenshot-node")?;
-    let config = data_dir.join("config.toml");
-    std::fs::write(&config, "[sampler]\ninterval_ms = 200\n")?;
-    let RunningNode { guard: mut node, node_id, .. } =
-        start_node(&binary("bitcraps-node")?, &data_dir, &config, |_| {})?;
+/// The tabs, by their `--tab` names.
+const TABS: [&str; 4] = ["health", "game", "resources", "alerts"];
+
+/// A rule that fires on any node (1 MB of RSS), so the Alerts panel shows a real firing alert.
+const LOWERED_RULE: &str = r#"
+[alerts]
+notifications = false
+[[alerts.rules]]
+name = "memory_high"
+metric = "process_rss_bytes"
+description = "Node memory (RSS) high"
+warning = 1000000.0
+for_ms = 400
+"#;
+
+pub fn run(update_docs: bool) -> anyhow::Result<()> {
+    println!("e2e screenshot: every panel of a node at a live table, under Xvfb");
+    let node_exe = binary("bitcraps-node")?;
+    let mut nodes: Vec<RunningNode> = Vec::new();
+    let mut dirs = Vec::new();
+    for i in 0..3 {
+        let dir = fresh_dir(&format!("screenshot-node{i}"))?;
+        let peers: Vec<String> = nodes.iter().map(|n| n.listen.clone()).collect();
+        let mut config = mesh_config("127.0.0.1:0", &peers);
+        if i == 0 {
+            config.push_str(LOWERED_RULE);
+        }
+        let path = dir.join("config.toml");
+        std::fs::write(&path, config)?;
+        nodes.push(start_node(&node_exe, &dir, &path, |_| {})?);
+        dirs.push(dir);
+    }
+    let players: Vec<Player> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Player {
+            name: format!("node {i}"),
+            api_url: n.api_url.clone(),
+            token: n.token.clone(),
+            node_id: n.node_id.clone(),
+        })
+        .collect();
+    wait_linked(&players, 2)?;
+    let table_id = host_and_join(&players[0], &players[1..], 1_000)?;
+    let rolls = play_until_chips_move(&players, &table_id)?;
+    println!("e2e screenshot: table {table_id} played {rolls} rolls");
+
     let (_xvfb, display) = xvfb()?;
-    let mut dashboard = Guard::spawn(
-        Command::new(binary("bitcraps-dashboard")?)
-            .arg("--data-dir")
-            .arg(&data_dir)
-            .args(["--tab", "resources"])
-            .env("DISPLAY", &display)
-            .stdout(Stdio::null()),
-        "bitcraps-dashboard",
-    )?;
-    let pattern = format!("{}.*connected", &node_id[..16]);
-    wait_for("the dashboard to connect", Duration::from_secs(90), || {
-        output(Command::new("xdotool").args(["search", "--name", &pattern]).env("DISPLAY", &display))
-            .ok()
-            .filter(|ids| !ids.trim().is_empty())
-    })?;
-    std::thread::sleep(Duration::from_secs(10)); // fifty samples on the plots
-    let path = screenshot_path("dashboard-resources.png")?;
-    crate::process::run(
-        Command::new("import").args(["-window", "root", "-crop", "1100x760+0+0"]).arg(&path).env("DISPLAY", &display),
-    )?;
-    dashboard.child.kill()?;
-    node.child.kill()?;
-    println!("e2e screenshot: ok, {}", path.display());
+    let host_dir = &dirs[0];
+    let pattern = format!("{}.*connected.*table", &players[0].node_id[..16]);
+    let mut written = Vec::new();
+    for tab in TABS {
+        let mut dashboard = Guard::spawn(
+            Command::new(binary("bitcraps-dashboard")?)
+                .arg("--data-dir")
+                .arg(&host_dir)
+                .args(["--tab", tab])
+                .env("DISPLAY", &display)
+                .env("XDG_DATA_HOME", host_dir.join("dashboard-state"))
+                .stdout(Stdio::null()),
+            "bitcraps-dashboard",
+        )?;
+        x11::window(&display, "the dashboard to connect and show the table", &pattern, Duration::from_secs(90), |_| {
+            true
+        })?;
+        std::thread::sleep(Duration::from_secs(3)); // live samples and a roll or two
+        let name = format!("dashboard-{tab}.png");
+        written.push(x11::screenshot(&display, &name, Some("1100x760+0+0"))?);
+        dashboard.child.kill()?;
+        let _ = dashboard.child.wait();
+        println!("e2e screenshot: {name}");
+    }
+    for mut node in nodes {
+        node.guard.child.kill()?;
+    }
+    if update_docs {
+        let docs = workspace_root().join("docs").join("screenshots");
+        std::fs::create_dir_all(&docs)?;
+        for path in &written {
+            if let Some(name) = path.file_name() {
+                std::fs::copy(path, docs.join(name))?;
+            }
+        }
+        println!("e2e screenshot: copied {} images into {}", written.len(), docs.display());
+    }
+    println!("e2e screenshot: ok");
     Ok(())
 }

@@ -151,6 +151,8 @@ pub struct RunningNode {
     pub api_url: String,
     pub token: String,
     pub node_id: String,
+    /// Where its mesh transport listens (`host:port`; empty with the mesh off).
+    pub listen: String,
 }
 
 /// Starts `exe` (a `bitcraps-node`) on `data_dir` with the config file `config` (which need not exist), with
@@ -167,6 +169,8 @@ pub fn start_node(
     let guard = Guard::spawn(&mut cmd, "bitcraps-node")?;
     let api_url = read_when_present(&data_dir.join("api-url"), Duration::from_secs(60))?;
     let token = read_when_present(&data_dir.join("api-token"), Duration::from_secs(5))?;
-    let node_id = snapshot(&api_url, &token)?["node"]["node_id"].as_str().context("node id")?.to_owned();
-    Ok(RunningNode { guard, api_url, token, node_id })
+    let snapshot = snapshot(&api_url, &token)?;
+    let node_id = snapshot["node"]["node_id"].as_str().context("node id")?.to_owned();
+    let listen = snapshot["net"]["listen_addr"].as_str().unwrap_or_default().to_owned();
+    Ok(RunningNode { guard, api_url, token, node_id, listen })
 }
