@@ -90,7 +90,7 @@ pub fn run() -> anyhow::Result<()> {
     )?;
     check_moved(&title, short_table)?;
     println!("e2e game: browser dashboard of {} titled {title:?}", player.name);
-    browser.ctrl_key(1270, 790, "2")?;
+    browser.ctrl_key(4, 4, "2")?;
     std::thread::sleep(Duration::from_secs(3));
     let path = browser.screenshot("game-browser.png")?;
     println!("e2e game: screenshot {}", path.display());

@@ -113,14 +113,13 @@ pub fn host_and_join(host: &Player, others: &[Player], roll_interval_ms: u32) ->
     Ok(table_id)
 }
 
-/// Everyone bets the pass line once, then the field each round until the dice moved every player's chips away
-/// from the buy-in (a field bet settles on every roll). Returns the number of rolls played meanwhile.
+/// Every round, each player bets the field (it settles on every roll) and, until one is taken, the pass line (refused
+/// while a point is on), until the dice moved every player's chips away from the buy-in. Returns the number of
+/// rolls played meanwhile.
 pub fn play_until_chips_move(players: &[Player], table_id: &str) -> anyhow::Result<u64> {
     let round = |p: &Player| p.table(table_id).and_then(|t| t["round"].as_u64());
     let first_round = round(&players[0]).context("the table's round")?;
-    for player in players {
-        player.command(&json!({ "type": "place_bet", "table_id": table_id, "kind": "pass", "amount": 10 }))?;
-    }
+    let mut on_pass_line = vec![false; players.len()];
     let mut last_bet_round = None;
     let outcome = wait_for("every player's chips to move after a roll", Duration::from_secs(60), || {
         let current = round(&players[0])?;
@@ -130,17 +129,22 @@ pub fn play_until_chips_move(players: &[Player], table_id: &str) -> anyhow::Resu
         }
         if last_bet_round != Some(current) {
             last_bet_round = Some(current);
-            for player in players {
-                // Refused while the player's previous field bet is still open: the next round tries again.
-                let _ = player.command(&json!({ "type": "place_bet", "table_id": table_id, "kind": "field",
-                                                 "amount": 5 }));
+            for (player, on_pass) in players.iter().zip(on_pass_line.iter_mut()) {
+                let bet = |kind: &str, amount: u64| {
+                    player.command(&json!({ "type": "place_bet", "table_id": table_id, "kind": kind,
+                                            "amount": amount }))
+                };
+                if !*on_pass {
+                    *on_pass = bet("pass", 10).is_ok();
+                }
+                // Refused while the previous field bet is still open: the next round tries again.
+                let _ = bet("field", 5);
             }
         }
         None
     });
     outcome.map_err(|e| {
-        let chips: Vec<String> =
-            players.iter().map(|p| format!("{}: {:?}", p.name, p.chips(table_id))).collect::<Vec<_>>();
+        let chips: Vec<String> = players.iter().map(|p| format!("{}: {:?}", p.name, p.chips(table_id))).collect();
         e.context(format!("chips now {}", chips.join(", ")))
     })
 }
