@@ -58,7 +58,8 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
     let host = MenuItem::with_id(app, HOST_ID, "Host a table…", true, None::<&str>)?;
     let pause = MenuItem::with_id(app, PAUSE_ID, PAUSE_LABEL, true, None::<&str>)?;
     let data = MenuItem::with_id(app, DATA_ID, "Open data folder", true, None::<&str>)?;
-    let autostart = CheckMenuItem::with_id(app, AUTOSTART_ID, "Start at login", true, starts_at_login(app), None::<&str>)?;
+    let autostart =
+        CheckMenuItem::with_id(app, AUTOSTART_ID, "Start at login", true, starts_at_login(app), None::<&str>)?;
     let quit_item = MenuItem::with_id(app, QUIT_ID, "Quit", true, None::<&str>)?;
     let (first_gap, second_gap) = (PredefinedMenuItem::separator(app)?, PredefinedMenuItem::separator(app)?);
     let menu = Menu::with_items(app, &[&open, &host, &first_gap, &pause, &data, &autostart, &second_gap, &quit_item])?;
@@ -106,7 +107,9 @@ fn read(app: &AppHandle) -> TrayView {
     let state = app.state::<AppState>();
     let node = lock(&state.node);
     match node.as_ref() {
-        Some(n) => TrayView::Running(NodeReading::new(n.node_id(), n.health(), &n.game(), &n.net(), &n.active_alerts())),
+        Some(n) => {
+            TrayView::Running(NodeReading::new(n.node_id(), n.health(), &n.game(), &n.net(), &n.active_alerts()))
+        }
         None => TrayView::Paused,
     }
 }

@@ -67,16 +67,20 @@ pub fn run(update_docs: bool) -> anyhow::Result<()> {
         let mut dashboard = Guard::spawn(
             Command::new(binary("bitcraps-dashboard")?)
                 .arg("--data-dir")
-                .arg(&host_dir)
+                .arg(host_dir)
                 .args(["--tab", tab])
                 .env("DISPLAY", &display)
                 .env("XDG_DATA_HOME", host_dir.join("dashboard-state"))
                 .stdout(Stdio::null()),
             "bitcraps-dashboard",
         )?;
-        x11::window(&display, "the dashboard to connect and show the table", &pattern, Duration::from_secs(90), |_| {
-            true
-        })?;
+        x11::window(
+            &display,
+            "the dashboard to connect and show the table",
+            &pattern,
+            Duration::from_secs(90),
+            |_| true,
+        )?;
         std::thread::sleep(Duration::from_secs(3)); // live samples and a roll or two
         let name = format!("dashboard-{tab}.png");
         written.push(x11::screenshot(&display, &name, Some("1100x760+0+0"))?);
