@@ -34,7 +34,7 @@ pub fn run() -> anyhow::Result<()> {
     let (_dbus, bus) = dbus_session()?;
 
     let node_dir = fresh_dir("measure-node")?;
-    let RunningNode { guard: mut node, api_url, token, node_id } =
+    let RunningNode { guard: mut node, api_url, token, node_id, .. } =
         start_node(&bin.join(crate::exe("bitcraps-node")), &node_dir, &node_dir.join("absent.toml"), |_| {})?;
     let headless = measure(node.child.id())?;
 
