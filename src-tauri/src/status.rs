@@ -1,5 +1,6 @@
-//! What the tray shows about the embedded node: a plain reading taken from the node each second ([`TrayView`]) and
-//! the tooltip text made from it. Pure, so the text is unit-tested without a tray.
+//! What the tray shows about the embedded node: a plain reading taken from the node each second ([`TrayView`]), the
+//! tooltip text made from it, and a one-line summary for the top of the menu (Linux trays show no tooltips). Pure, so
+//! the texts are unit-tested without a tray.
 
 use bitcraps_api::{AlertSummary, GameSummary, Health, HealthLevel, NetSummary};
 
@@ -75,6 +76,31 @@ pub fn tooltip(view: &TrayView) -> String {
     format!("BitCraps node {} — {health}\n{peers} · {tables}\n{alerts}", short_id(&reading.node_id))
 }
 
+/// One line for the menu's first (disabled) item: id, health level, peers, tables and the number of active alerts.
+pub fn summary_line(view: &TrayView) -> String {
+    let reading = match view {
+        TrayView::Paused => return "Node paused".to_owned(),
+        TrayView::Running(reading) => reading,
+    };
+    let health = match reading.health.level {
+        HealthLevel::Green => "healthy",
+        HealthLevel::Yellow => "degraded",
+        HealthLevel::Red => "unhealthy",
+    };
+    let alerts = match reading.alerts.len() {
+        0 => String::new(),
+        1 => " · 1 alert".to_owned(),
+        n => format!(" · {n} alerts"),
+    };
+    format!(
+        "Node {} {health} · {} peers · {}/{} tables{alerts}",
+        short_id(&reading.node_id),
+        reading.peers,
+        reading.tables_seated,
+        reading.tables_known
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use bitcraps_api::{PeerSummary, TableSummary};
@@ -126,5 +152,18 @@ mod tests {
         let text = tooltip(&TrayView::Paused);
         assert!(text.contains("paused") && text.contains("Resume node"), "{text}");
         assert!(!text.contains("healthy"));
+        assert_eq!(summary_line(&TrayView::Paused), "Node paused");
+    }
+
+    #[test]
+    fn the_summary_line_counts_peers_tables_and_alerts() {
+        let mut running = reading(Health::default());
+        assert_eq!(
+            summary_line(&TrayView::Running(running.clone())),
+            "Node abcdef0123456789 healthy · 2 peers · 1/3 tables"
+        );
+        running.alerts = vec!["memory_high (warning, firing)".into(), "disk_free_low (warning, firing)".into()];
+        running.health.level = HealthLevel::Red;
+        assert!(summary_line(&TrayView::Running(running)).ends_with("unhealthy · 2 peers · 1/3 tables · 2 alerts"));
     }
 }

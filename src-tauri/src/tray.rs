@@ -1,6 +1,6 @@
 //! The tray icon: coloured by the node's health (green / yellow / red, grey while paused), a tooltip with the node's
-//! id, health, peers, tables and alerts ([`crate::status`]), and the menu: Open Dashboard, Host a table…, Pause /
-//! Resume node, Open data folder, Start at login, Quit.
+//! id, health, peers, tables and alerts ([`crate::status`]), and the menu: a one-line summary (where tooltips do not
+//! show), Open Dashboard, Host a table…, Pause / Resume node, Open data folder, Start at login, Quit.
 
 use std::time::Duration;
 
@@ -11,10 +11,11 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 use tauri_plugin_autostart::ManagerExt as _;
 
-use crate::status::{NodeReading, TrayView, tooltip};
+use crate::status::{NodeReading, TrayView, summary_line, tooltip};
 use crate::{AppState, lifecycle, lock, open_dashboard, open_data_folder, open_host_table};
 
 const TRAY_ID: &str = "bitcraps";
+const SUMMARY_ID: &str = "summary";
 const OPEN_ID: &str = "open-dashboard";
 const HOST_ID: &str = "host-table";
 const PAUSE_ID: &str = "pause-resume";
@@ -27,6 +28,7 @@ const RESUME_LABEL: &str = "Resume node";
 
 /// The menu items whose label, check or enabled state changes while the app runs.
 struct TrayMenu {
+    summary: MenuItem<Wry>,
     open: MenuItem<Wry>,
     host: MenuItem<Wry>,
     pause: MenuItem<Wry>,
@@ -54,6 +56,7 @@ fn starts_at_login(app: &AppHandle) -> bool {
 
 /// Puts the icon in the tray with its menu.
 pub fn build(app: &AppHandle) -> tauri::Result<()> {
+    let summary = MenuItem::with_id(app, SUMMARY_ID, "Node starting", false, None::<&str>)?;
     let open = MenuItem::with_id(app, OPEN_ID, "Open Dashboard", true, None::<&str>)?;
     let host = MenuItem::with_id(app, HOST_ID, "Host a table…", true, None::<&str>)?;
     let pause = MenuItem::with_id(app, PAUSE_ID, PAUSE_LABEL, true, None::<&str>)?;
@@ -62,7 +65,10 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
         CheckMenuItem::with_id(app, AUTOSTART_ID, "Start at login", true, starts_at_login(app), None::<&str>)?;
     let quit_item = MenuItem::with_id(app, QUIT_ID, "Quit", true, None::<&str>)?;
     let (first_gap, second_gap) = (PredefinedMenuItem::separator(app)?, PredefinedMenuItem::separator(app)?);
-    let menu = Menu::with_items(app, &[&open, &host, &first_gap, &pause, &data, &autostart, &second_gap, &quit_item])?;
+    let menu = Menu::with_items(
+        app,
+        &[&summary, &open, &host, &first_gap, &pause, &data, &autostart, &second_gap, &quit_item],
+    )?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(&TrayView::Paused)?)
         .tooltip("BitCraps node starting")
@@ -77,7 +83,7 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
             _ => {}
         })
         .build(app)?;
-    app.manage(TrayMenu { open, host, pause, autostart });
+    app.manage(TrayMenu { summary, open, host, pause, autostart });
     Ok(())
 }
 
@@ -122,6 +128,7 @@ fn show(app: &AppHandle, view: &TrayView) -> tauri::Result<()> {
     }
     let menu = app.state::<TrayMenu>();
     let running = matches!(view, TrayView::Running(_));
+    menu.summary.set_text(summary_line(view))?;
     menu.pause.set_text(if running { PAUSE_LABEL } else { RESUME_LABEL })?;
     menu.open.set_enabled(running)?;
     menu.host.set_enabled(running)
