@@ -2,9 +2,11 @@
 //! quantiles the node sent in each snapshot and live update ([`crate::latency_history`]). The x axis is minutes
 //! before the newest point (node time), so the plots move only when the node sends something.
 
-use egui_plot::{GridMark, Legend, Line, Plot, PlotPoints};
+use egui_plot::{GridInput, GridMark, Legend, Line, Plot, PlotPoints, uniform_grid_spacer};
 
+use crate::format;
 use crate::latency_history::{LatencyHistory, LatencyPoint};
+use crate::resource_charts::{minute_steps, minutes_label};
 
 /// Shown instead of the plots until the node has reported a consensus round or a propagation.
 pub const NO_LATENCY_YET: &str = "No consensus rounds or mesh messages measured yet";
@@ -71,8 +73,9 @@ fn plot(ui: &mut egui::Ui, id: &str, width: f32, history: &LatencyHistory, newes
         .allow_double_click_reset(false)
         .include_x(0.0)
         .include_y(0.0)
-        .x_axis_formatter(|mark: GridMark, _| format!("{:.1} min", mark.value))
-        .y_axis_formatter(|mark: GridMark, _| format!("{} ms", mark.value));
+        .x_grid_spacer(uniform_grid_spacer(|input: GridInput| minute_steps(input.base_step_size)))
+        .x_axis_formatter(|mark: GridMark, _| minutes_label(mark.value))
+        .y_axis_formatter(|mark: GridMark, _| format::millis(mark.value));
     if series.len() > 1 {
         plot = plot.legend(Legend::default());
     }
