@@ -28,6 +28,9 @@ pub(crate) struct Commit {
 pub(crate) struct Attempt {
     pub(crate) number: u32,
     pub(crate) commits: BTreeMap<NodeId, Commit>,
+    /// An equivocator's second, different commit. Which of the two counts is decided by the reveal: nodes that saw
+    /// the commits in different orders must still agree on a quorum's view that names the equivocator a revealer.
+    pub(crate) conflicting: BTreeMap<NodeId, Commit>,
     pub(crate) reveals: BTreeMap<NodeId, ([u8; 32], SignedMessage)>,
     /// Reveals that arrived before their commit.
     pub(crate) early_reveals: BTreeMap<NodeId, ([u8; 32], SignedMessage)>,
@@ -40,6 +43,40 @@ pub(crate) struct Attempt {
 }
 
 impl Attempt {
+    /// Keeps `commit` of `origin`: the first one, or else a different one as the conflicting commit. Returns the
+    /// first commit's signed message when `commit` differs from it (an equivocation).
+    pub(crate) fn add_commit(&mut self, origin: NodeId, commit: Commit) -> Option<SignedMessage> {
+        match self.commits.get(&origin) {
+            None => {
+                self.commits.insert(origin, commit);
+                None
+            }
+            Some(first) if first.signed == commit.signed => None,
+            Some(first) => {
+                let first = first.signed.clone();
+                self.conflicting.entry(origin).or_insert(commit);
+                Some(first)
+            }
+        }
+    }
+
+    /// Whether `nonce` opens a commit of `origin`; if it opens the conflicting one, that one becomes the commit
+    /// (the reveal shows which commitment the origin stands by).
+    pub(crate) fn opens(&mut self, table: &TableId, round: u64, origin: &NodeId, nonce: &[u8; 32]) -> bool {
+        let expected = crypto::commitment(table, round, self.number, origin, nonce);
+        if self.commits.get(origin).is_some_and(|c| c.commitment == expected) {
+            return true;
+        }
+        if self.conflicting.get(origin).is_some_and(|c| c.commitment == expected)
+            && let (Some(first), Some(second)) = (self.commits.remove(origin), self.conflicting.remove(origin))
+        {
+            self.commits.insert(*origin, second);
+            self.conflicting.insert(*origin, first);
+            return true;
+        }
+        false
+    }
+
     /// How many signatures each view has.
     pub(crate) fn tally(&self) -> BTreeMap<&View, usize> {
         let mut counts = BTreeMap::new();
@@ -60,21 +97,16 @@ impl Attempt {
         signed: &SignedMessage,
     ) {
         let table = *table;
-        let (origin, number, a) = (message.origin, self.number, self);
+        let (origin, a) = (message.origin, self);
         match &message.payload {
             Payload::Commit { commitment, actions, .. } => {
-                a.commits.entry(origin).or_insert(Commit {
-                    commitment: *commitment,
-                    actions: actions.clone(),
-                    signed: signed.clone(),
-                });
+                let commit = Commit { commitment: *commitment, actions: actions.clone(), signed: signed.clone() };
+                if a.add_commit(origin, commit).is_some() {
+                    a.equivocators.insert(origin);
+                }
             }
             Payload::Reveal { nonce, .. } => {
-                let matches = a
-                    .commits
-                    .get(&origin)
-                    .is_some_and(|c| c.commitment == crypto::commitment(&table, round, number, &origin, nonce));
-                if matches {
+                if a.opens(&table, round, &origin, nonce) {
                     a.reveals.entry(origin).or_insert((*nonce, signed.clone()));
                 } else {
                     a.early_reveals.insert(origin, (*nonce, signed.clone()));
@@ -89,11 +121,7 @@ impl Attempt {
         let early: Vec<(NodeId, ([u8; 32], SignedMessage))> =
             std::mem::take(&mut a.early_reveals).into_iter().collect();
         for (origin, (nonce, reveal)) in early {
-            let ok = a
-                .commits
-                .get(&origin)
-                .is_some_and(|c| c.commitment == crypto::commitment(&table, round, number, &origin, &nonce));
-            if ok {
+            if a.opens(&table, round, &origin, &nonce) {
                 a.reveals.entry(origin).or_insert((nonce, reveal));
             } else {
                 a.early_reveals.insert(origin, (nonce, reveal));

@@ -277,10 +277,15 @@ impl Machine {
         now: u64,
         out: &mut Vec<Output>,
     ) {
-        if let Some(first) = self.attempt.commits.get(&origin) {
-            if first.signed != *signed {
-                out.push(Output::Equivocation { origin, first: first.signed.clone(), second: signed.clone() });
+        let commit = Commit { commitment, actions: actions.to_vec(), signed: signed.clone() };
+        if self.attempt.commits.contains_key(&origin) {
+            if let Some(first) = self.attempt.add_commit(origin, commit) {
+                out.push(Output::Equivocation { origin, first, second: signed.clone() });
                 self.attempt.equivocators.insert(origin);
+                // A reveal that opened neither commit seen before may open this one.
+                if let Some((nonce, reveal)) = self.attempt.early_reveals.remove(&origin) {
+                    self.on_reveal(origin, nonce, &reveal, now, out);
+                }
             }
             return;
         }
@@ -288,7 +293,7 @@ impl Machine {
         if !seated && !actions.iter().any(|a| matches!(a, Action::Join { .. })) {
             return;
         }
-        self.attempt.commits.insert(origin, Commit { commitment, actions: actions.to_vec(), signed: signed.clone() });
+        self.attempt.add_commit(origin, commit);
         self.round_started_ms.get_or_insert(now);
         if let Some((nonce, reveal)) = self.attempt.early_reveals.remove(&origin) {
             self.on_reveal(origin, nonce, &reveal, now, out);
@@ -297,17 +302,21 @@ impl Machine {
             // A seated player's commit opens the round; so does a joiner's at a table nobody sits at.
             Phase::Betting { .. } if seated || self.state.players.is_empty() => self.open(now, out),
             Phase::Commit { .. } if self.all_seated_committed() => self.close_commits(now, out),
+            // A quorum may already have signed a view naming this player withheld: the commit was what this node
+            // lacked to recompute it (a sync answer delivers it after the signatures it already holds).
+            Phase::Sign { .. } => self.try_finalize(now, out),
             _ => {}
         }
     }
 
     fn on_reveal(&mut self, origin: NodeId, nonce: [u8; 32], signed: &SignedMessage, now: u64, out: &mut Vec<Output>) {
-        let Some(commit) = self.attempt.commits.get(&origin) else {
-            self.attempt.early_reveals.insert(origin, (nonce, signed.clone()));
+        if self.attempt.reveals.contains_key(&origin) {
             return;
-        };
-        let expected = crypto::commitment(&self.state.id, self.state.round(), self.attempt.number, &origin, &nonce);
-        if expected != commit.commitment || self.attempt.reveals.contains_key(&origin) {
+        }
+        let (table, round) = (self.state.id, self.state.round());
+        if !self.attempt.opens(&table, round, &origin, &nonce) {
+            // Its commit (or, for an equivocator, the commit it opens) has not arrived yet.
+            self.attempt.early_reveals.insert(origin, (nonce, signed.clone()));
             return;
         }
         self.attempt.reveals.insert(origin, (nonce, signed.clone()));
@@ -481,7 +490,14 @@ impl Machine {
                     tracing::error!(table = %self.state.id, "a quorum signed a state this node computes differently");
                 }
                 // Messages missing here: they arrive by flooding or from a neighbour's resend.
-                None => {}
+                None => tracing::debug!(
+                    table = %self.state.id,
+                    round = self.state.round(),
+                    attempt = number,
+                    no_reveal = ?view.revealers.iter().filter(|p| !a.reveals.contains_key(p)).collect::<Vec<_>>(),
+                    no_commit = ?view.revealers.iter().chain(&view.withheld).filter(|p| !a.commits.contains_key(p)).collect::<Vec<_>>(),
+                    "a quorum's view lacks messages here"
+                ),
             }
         }
     }

@@ -22,6 +22,8 @@ pub(super) struct Sim {
     pub(super) withholding: Vec<usize>,
     /// Pairs (a, b) that cannot reach each other.
     cut: Vec<(usize, usize)>,
+    /// State signatures of `from` never delivered to `to` (a node that banned `from` drops them).
+    sigs_dropped: Vec<(usize, usize)>,
     equivocations: usize,
 }
 
@@ -51,6 +53,7 @@ impl Sim {
             finals: (0..n).map(|_| Vec::new()).collect(),
             withholding: Vec::new(),
             cut: Vec::new(),
+            sigs_dropped: Vec::new(),
             equivocations: 0,
         }
     }
@@ -92,7 +95,9 @@ impl Sim {
                     continue;
                 }
                 for to in 0..self.machines.len() {
-                    if to != from && !self.blocked(from, to) {
+                    let dropped =
+                        matches!(message.payload, Payload::StateSig { .. }) && self.sigs_dropped.contains(&(from, to));
+                    if to != from && !self.blocked(from, to) && !dropped {
                         let origin = self.id(from);
                         let out = self.machines[to].on_message(&message, &signed, origin, self.now);
                         self.absorb(to, out);
@@ -229,4 +234,110 @@ fn equivocation_is_reported_and_the_equivocator_withholds() {
     assert!(state.round() > round);
     assert!(!state.players.contains_key(&sim.id(bad)));
     assert_eq!(sim.machines[1].state().hash, state.hash);
+}
+
+#[test]
+fn a_node_that_saw_an_equivocators_other_commit_first_still_follows_the_quorum() {
+    let mut sim = Sim::new(5);
+    sim.run(1_000);
+    while sim.machines.iter().any(|m| m.phase().name() != "betting") {
+        sim.run(sim.now + 1);
+    }
+    let round = sim.machines[0].state().round();
+    let (bad, misled) = (4, 3);
+    // Only one machine gets the bad player's second commit, and before the commit the bad player then opens: the
+    // others never see the equivocation and sign a view naming it a revealer; with the bad player's own signature
+    // that view has a quorum (4 of 5), which the misled machine must be able to recompute.
+    let twin = Message {
+        version: bitcraps_wire::PROTOCOL_VERSION,
+        origin: sim.id(bad),
+        timestamp_ms: sim.now,
+        payload: Payload::Commit { table: TABLE, round, attempt: 0, commitment: [7; 32], actions: vec![] },
+    };
+    let (signed, bad_id) = (SignedMessage::sign(&twin, &sim.keys[bad]), sim.id(bad));
+    let out = sim.machines[misled].on_message(&twin, &signed, bad_id, sim.now);
+    sim.absorb(misled, out);
+    let first_round_end = sim.now + 5_000;
+    while sim.machines.iter().any(|m| m.state().round() == round) && sim.now < first_round_end {
+        sim.run(sim.now + 1);
+    }
+    assert!(sim.equivocations >= 1, "the misled machine saw both commits");
+    let views: Vec<_> = sim
+        .finals
+        .iter()
+        .map(|f| f.iter().find(|d| d.round == round).map(|d| d.view.clone()).expect("every machine finished the round"))
+        .collect();
+    assert!(views.iter().all(|v| *v == views[0]), "one view everywhere");
+    assert!(views[0].revealers.contains(&bad_id), "the quorum counted the bad player's reveal");
+}
+
+#[test]
+fn a_node_missing_a_withholders_commit_finishes_the_round_once_a_sync_brings_it() {
+    let mut sim = Sim::new(7);
+    sim.run(1_000);
+    while sim.machines.iter().any(|m| m.phase().name() != "betting") {
+        sim.run(sim.now + 1);
+    }
+    let round = sim.machines[0].state().round();
+    let (bad, blind) = (6, 3);
+    // The withholder's commit never reaches one machine; the other five sign "withheld" (5 of 7 is a quorum), a view
+    // the blind machine cannot recompute without that commit.
+    sim.withholding.push(bad);
+    sim.cut = vec![(bad, blind)];
+    let started = sim.now;
+    while sim.machines[0].state().round() == round && sim.now < started + 10_000 {
+        sim.run(sim.now + 10);
+    }
+    assert!(sim.machines[0].state().round() > round, "the quorum went on");
+    // Its commit phase times out without the commit; it reveals, then waits in the sign phase.
+    while sim.machines[blind].phase().name() != "sign" && sim.now < started + 20_000 {
+        sim.run(sim.now + 10);
+    }
+    assert_eq!(sim.machines[blind].state().round(), round, "the blind machine waits for the missing commit");
+    assert_eq!(sim.machines[blind].phase().name(), "sign");
+    // A neighbour's sync answer: the final round's commits, reveals and signatures (most already held).
+    let done = sim.finals[0].iter().find(|f| f.round == round).expect("machine 0 finished the round");
+    let (view, messages) = (done.view.clone(), done.messages.clone());
+    assert!(view.withheld.contains(&sim.id(bad)));
+    let from = sim.id(0);
+    for signed in messages {
+        let message = signed.verify().unwrap();
+        let out = sim.machines[blind].on_message(&message, &signed, from, sim.now);
+        sim.absorb(blind, out);
+    }
+    let caught_up = sim.finals[blind].iter().find(|f| f.round == round).expect("the blind machine finished the round");
+    assert_eq!(caught_up.view, view);
+}
+
+#[test]
+fn views_split_by_an_equivocation_still_end_in_one_final_view() {
+    let mut sim = Sim::new(7);
+    sim.run(1_000);
+    while sim.machines.iter().any(|m| m.phase().name() != "betting") {
+        sim.run(sim.now + 1);
+    }
+    let round = sim.machines[0].state().round();
+    let bad = 6;
+    // Four machines get a second commit of the bad player first: they see the equivocation, name it withheld, and
+    // (having banned it) never get its signature. The other two name it a revealer. 4 + 2 (+ its own signature)
+    // is no quorum of 5 on either view: the attempt dies and a later one agrees.
+    let twin = Message {
+        version: bitcraps_wire::PROTOCOL_VERSION,
+        origin: sim.id(bad),
+        timestamp_ms: sim.now,
+        payload: Payload::Commit { table: TABLE, round, attempt: 0, commitment: [7; 32], actions: vec![] },
+    };
+    let (signed, bad_id) = (SignedMessage::sign(&twin, &sim.keys[bad]), sim.id(bad));
+    for misled in 0..4 {
+        let out = sim.machines[misled].on_message(&twin, &signed, bad_id, sim.now);
+        sim.absorb(misled, out);
+        sim.sigs_dropped.push((bad, misled));
+    }
+    let started = sim.now;
+    while sim.machines.iter().any(|m| m.state().round() == round) && sim.now < started + 20_000 {
+        sim.run(sim.now + 10);
+    }
+    let views: Vec<_> =
+        (0..6).map(|i| sim.finals[i].iter().find(|d| d.round == round).map(|d| (d.attempt, d.view.clone()))).collect();
+    assert!(views.iter().all(|v| v.is_some() && *v == views[0]), "every honest machine finished the round: {views:?}");
 }

@@ -215,7 +215,8 @@ fn honest_nodes_finish_the_game_and_ban_every_bad_peer() {
     for (i, bad) in hex.iter().enumerate() {
         wait_for("the bad peer banned", Duration::from_secs(30), || nodes[i + 1].snapshot().net.banned.contains(bad));
     }
-    assert!(nodes[0].snapshot().game.consensus.equivocations >= 1, "the equivocation was detected");
+    // The equivocator's neighbour receives both commits; others may see only one (the neighbour bans it first).
+    assert!(nodes[1].snapshot().game.consensus.equivocations >= 1, "the equivocation was detected");
     wait_for("both bad players unseated", Duration::from_secs(30), || {
         let t = nodes[0].table(&table).unwrap();
         !t.players.iter().any(|p| p.node_id == hex[0] || p.node_id == hex[1])
