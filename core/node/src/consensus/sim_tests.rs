@@ -118,6 +118,28 @@ impl Sim {
         panic!("the simulation spins at {} ms", self.now);
     }
 
+    /// `n` machines after the joins, every one of them betting before a round.
+    pub(super) fn settled(n: usize) -> Self {
+        let mut sim = Self::new(n);
+        sim.run(1_000);
+        while sim.machines.iter().any(|m| m.phase().name() != "betting") {
+            sim.run(sim.now + 1);
+        }
+        sim
+    }
+
+    /// A second commit of machine `bad` for `round` (attempt 0), different from the one its machine will make.
+    fn twin_commit(&self, bad: usize, round: u64) -> (Message, SignedMessage) {
+        let twin = Message {
+            version: bitcraps_wire::PROTOCOL_VERSION,
+            origin: self.id(bad),
+            timestamp_ms: self.now,
+            payload: Payload::Commit { table: TABLE, round, attempt: 0, commitment: [7; 32], actions: vec![] },
+        };
+        let signed = SignedMessage::sign(&twin, &self.keys[bad]);
+        (twin, signed)
+    }
+
     pub(super) fn bet_all(&mut self, kind: BetKind, amount: u64) {
         for m in &mut self.machines {
             m.queue(Action::Bet { kind, amount }, self.now);
@@ -205,11 +227,7 @@ fn a_partition_with_a_quorum_proceeds_and_the_minority_catches_up() {
 
 #[test]
 fn equivocation_is_reported_and_the_equivocator_withholds() {
-    let mut sim = Sim::new(4);
-    sim.run(1_000);
-    while sim.machines.iter().any(|m| m.phase().name() != "betting") {
-        sim.run(sim.now + 1);
-    }
+    let mut sim = Sim::settled(4);
     let round = sim.machines[0].state().round();
     let bad = 3;
     // While the table bets, the bad player signs a commit for the coming round; its machine then commits again,
@@ -238,23 +256,13 @@ fn equivocation_is_reported_and_the_equivocator_withholds() {
 
 #[test]
 fn a_node_that_saw_an_equivocators_other_commit_first_still_follows_the_quorum() {
-    let mut sim = Sim::new(5);
-    sim.run(1_000);
-    while sim.machines.iter().any(|m| m.phase().name() != "betting") {
-        sim.run(sim.now + 1);
-    }
+    let mut sim = Sim::settled(5);
     let round = sim.machines[0].state().round();
     let (bad, misled) = (4, 3);
     // Only one machine gets the bad player's second commit, and before the commit the bad player then opens: the
     // others never see the equivocation and sign a view naming it a revealer; with the bad player's own signature
     // that view has a quorum (4 of 5), which the misled machine must be able to recompute.
-    let twin = Message {
-        version: bitcraps_wire::PROTOCOL_VERSION,
-        origin: sim.id(bad),
-        timestamp_ms: sim.now,
-        payload: Payload::Commit { table: TABLE, round, attempt: 0, commitment: [7; 32], actions: vec![] },
-    };
-    let (signed, bad_id) = (SignedMessage::sign(&twin, &sim.keys[bad]), sim.id(bad));
+    let ((twin, signed), bad_id) = (sim.twin_commit(bad, round), sim.id(bad));
     let out = sim.machines[misled].on_message(&twin, &signed, bad_id, sim.now);
     sim.absorb(misled, out);
     let first_round_end = sim.now + 5_000;
@@ -273,11 +281,7 @@ fn a_node_that_saw_an_equivocators_other_commit_first_still_follows_the_quorum()
 
 #[test]
 fn a_node_missing_a_withholders_commit_finishes_the_round_once_a_sync_brings_it() {
-    let mut sim = Sim::new(7);
-    sim.run(1_000);
-    while sim.machines.iter().any(|m| m.phase().name() != "betting") {
-        sim.run(sim.now + 1);
-    }
+    let mut sim = Sim::settled(7);
     let round = sim.machines[0].state().round();
     let (bad, blind) = (6, 3);
     // The withholder's commit never reaches one machine; the other five sign "withheld" (5 of 7 is a quorum), a view
@@ -311,23 +315,13 @@ fn a_node_missing_a_withholders_commit_finishes_the_round_once_a_sync_brings_it(
 
 #[test]
 fn views_split_by_an_equivocation_still_end_in_one_final_view() {
-    let mut sim = Sim::new(7);
-    sim.run(1_000);
-    while sim.machines.iter().any(|m| m.phase().name() != "betting") {
-        sim.run(sim.now + 1);
-    }
+    let mut sim = Sim::settled(7);
     let round = sim.machines[0].state().round();
     let bad = 6;
     // Four machines get a second commit of the bad player first: they see the equivocation, name it withheld, and
     // (having banned it) never get its signature. The other two name it a revealer. 4 + 2 (+ its own signature)
     // is no quorum of 5 on either view: the attempt dies and a later one agrees.
-    let twin = Message {
-        version: bitcraps_wire::PROTOCOL_VERSION,
-        origin: sim.id(bad),
-        timestamp_ms: sim.now,
-        payload: Payload::Commit { table: TABLE, round, attempt: 0, commitment: [7; 32], actions: vec![] },
-    };
-    let (signed, bad_id) = (SignedMessage::sign(&twin, &sim.keys[bad]), sim.id(bad));
+    let ((twin, signed), bad_id) = (sim.twin_commit(bad, round), sim.id(bad));
     for misled in 0..4 {
         let out = sim.machines[misled].on_message(&twin, &signed, bad_id, sim.now);
         sim.absorb(misled, out);
