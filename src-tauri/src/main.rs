@@ -115,22 +115,23 @@ fn node_api(app: &AppHandle) -> Option<(String, String)> {
 
 /// Starts the dashboard child connected to the embedded node (or leaves the running one alone).
 fn open_dashboard(app: &AppHandle) {
-    let Some((url, token)) = node_api(app) else {
-        tracing::info!("the node is paused: no dashboard to open");
-        return;
-    };
-    if let Err(e) = lock(&app.state::<AppState>().dashboard).open(&url, &token) {
-        tracing::error!(error = %e, "cannot open the dashboard");
-    }
+    show_dashboard(app, false);
 }
 
 /// Opens the dashboard on the Game tab with the Host a table dialog open.
 fn open_host_table(app: &AppHandle) {
+    show_dashboard(app, true);
+}
+
+fn show_dashboard(app: &AppHandle, host_table: bool) {
     let Some((url, token)) = node_api(app) else {
-        tracing::info!("the node is paused: resume it to host a table");
+        tracing::info!("the node is paused: resume it to open the dashboard");
         return;
     };
-    if let Err(e) = lock(&app.state::<AppState>().dashboard).open_host_table(&url, &token) {
+    let state = app.state::<AppState>();
+    let mut dashboard = lock(&state.dashboard);
+    let opened = if host_table { dashboard.open_host_table(&url, &token) } else { dashboard.open(&url, &token) };
+    if let Err(e) = opened {
         tracing::error!(error = %e, "cannot open the dashboard");
     }
 }
