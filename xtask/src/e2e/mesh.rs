@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-use super::support::{snapshot, wait_for};
+use super::support::{http_post, snapshot, wait_for};
 
 /// Chips every player brings to the test table.
 pub const BUY_IN: u64 = 1_000;
@@ -40,17 +40,8 @@ pub struct Player {
 impl Player {
     /// Posts a command; an answer other than 200 is an error with the node's explanation.
     pub fn command(&self, command: &Value) -> anyhow::Result<Value> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(10)))
-            .build()
-            .into();
-        let mut response = agent
-            .post(format!("{}/api/v1/commands", self.api_url))
-            .header("Authorization", &format!("Bearer {}", self.token))
-            .send_json(command)?;
-        let status = response.status().as_u16();
-        let body = response.body_mut().read_to_string()?;
+        let url = format!("{}/api/v1/commands", self.api_url);
+        let (status, body) = http_post(&url, &self.token, &command.to_string())?;
         if status != 200 {
             bail!("{} refused {command}: {status} {body}", self.name);
         }

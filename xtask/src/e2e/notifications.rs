@@ -8,19 +8,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::support::{Guard, RunningNode, binary, dbus_session, fresh_dir, snapshot, start_node, wait_for, xvfb};
-
-const CONFIG: &str = r#"
-[sampler]
-interval_ms = 200
-
-[[alerts.rules]]
-name = "memory_high"
-metric = "process_rss_bytes"
-description = "Node memory (RSS) high"
-warning = 1000000.0
-for_ms = 400
-"#;
+use super::support::{
+    Guard, LOWERED_MEMORY_RULE, RunningNode, binary, dbus_session, fresh_dir, http_post, snapshot, start_node,
+    wait_for, xvfb,
+};
 
 const FIRING: &str = "BitCraps alert: memory_high firing (warning)";
 const RESOLVED: &str = "BitCraps alert: memory_high resolved (warning)";
@@ -48,7 +39,7 @@ pub fn run() -> anyhow::Result<()> {
     wait_for("dunst on the session bus", Duration::from_secs(20), || dunstctl(&env, &["is-paused"]).ok())?;
 
     let config = dir.join("config.toml");
-    std::fs::write(&config, CONFIG)?;
+    std::fs::write(&config, format!("[sampler]\ninterval_ms = 200\n{LOWERED_MEMORY_RULE}"))?;
     let data_dir = dir.join("data");
     let RunningNode { guard: _node, api_url, token, .. } =
         start_node(&binary("bitcraps-node")?, &data_dir, &config, |cmd| env(cmd))?;
@@ -72,7 +63,7 @@ pub fn run() -> anyhow::Result<()> {
 
     let raise =
         r#"{"type":"set_alert_rule","rule":{"name":"memory_high","metric":"process_rss_bytes","warning":1e15}}"#;
-    let (status, answer) = post(&format!("{api_url}/api/v1/commands"), &token, raise)?;
+    let (status, answer) = http_post(&format!("{api_url}/api/v1/commands"), &token, raise)?;
     anyhow::ensure!(status == 200, "set_alert_rule answered {status}: {answer}");
     wait_for("the alert to resolve", Duration::from_secs(20), || {
         let s = snapshot(&api_url, &token).ok()?;
@@ -112,18 +103,4 @@ fn summaries(env: &impl Fn(&mut Command)) -> anyhow::Result<Vec<(String, String)
         .filter(|n| text(n, "appname") == "BitCraps Node")
         .map(|n| (text(n, "summary"), text(n, "body")))
         .collect())
-}
-
-fn post(url: &str, token: &str, body: &str) -> anyhow::Result<(u16, String)> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
-    let mut response = agent
-        .post(url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .content_type("application/json")
-        .send(body)?;
-    Ok((response.status().as_u16(), response.body_mut().read_to_string()?))
 }

@@ -8,24 +8,15 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use super::mesh::{Player, host_and_join, mesh_config, play_until_chips_move, wait_linked};
-use super::support::{Guard, RunningNode, binary, fresh_dir, start_node, xvfb};
+use super::support::{Guard, LOWERED_MEMORY_RULE, RunningNode, binary, fresh_dir, start_node, xvfb};
 use super::x11;
 use crate::process::workspace_root;
 
 /// The tabs, by their `--tab` names.
 const TABS: [&str; 4] = ["health", "game", "resources", "alerts"];
 
-/// A rule that fires on any node (1 MB of RSS), so the Alerts panel shows a real firing alert.
-const LOWERED_RULE: &str = r#"
-[alerts]
-notifications = false
-[[alerts.rules]]
-name = "memory_high"
-metric = "process_rss_bytes"
-description = "Node memory (RSS) high"
-warning = 1000000.0
-for_ms = 400
-"#;
+/// The Alerts panel shows a real firing alert: notifications off, the memory rule lowered.
+const ALERTS: &str = "[alerts]\nnotifications = false\n";
 
 pub fn run(update_docs: bool) -> anyhow::Result<()> {
     println!("e2e screenshot: every panel of a node at a live table, under Xvfb");
@@ -37,7 +28,8 @@ pub fn run(update_docs: bool) -> anyhow::Result<()> {
         let peers: Vec<String> = nodes.iter().map(|n| n.listen.clone()).collect();
         let mut config = mesh_config("127.0.0.1:0", &peers);
         if i == 0 {
-            config.push_str(LOWERED_RULE);
+            config.push_str(ALERTS);
+            config.push_str(LOWERED_MEMORY_RULE);
         }
         let path = dir.join("config.toml");
         std::fs::write(&path, config)?;

@@ -118,18 +118,42 @@ pub fn dbus_session() -> anyhow::Result<(Guard, String)> {
 
 /// `GET url` with the bearer token; returns (status, body).
 pub fn http_get(url: &str, token: Option<&str>) -> anyhow::Result<(u16, String)> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
-    let mut request = agent.get(url);
+    let mut request = agent().get(url);
     if let Some(token) = token {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
     let mut response = request.call()?;
     Ok((response.status().as_u16(), response.body_mut().read_to_string()?))
 }
+
+/// POSTs a JSON `body` with the bearer `token`: (HTTP status, body).
+pub fn http_post(url: &str, token: &str, body: &str) -> anyhow::Result<(u16, String)> {
+    let mut response = agent()
+        .post(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .content_type("application/json")
+        .send(body)?;
+    Ok((response.status().as_u16(), response.body_mut().read_to_string()?))
+}
+
+/// An HTTP client that returns error statuses as answers and gives up after 10 s.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// A `memory_high` rule that fires on any node (over 1 MB of RSS for 0.4 s): config text for a real firing alert.
+pub const LOWERED_MEMORY_RULE: &str = r#"
+[[alerts.rules]]
+name = "memory_high"
+metric = "process_rss_bytes"
+description = "Node memory (RSS) high"
+warning = 1000000.0
+for_ms = 400
+"#;
 
 /// The node's snapshot as JSON.
 pub fn snapshot(api_url: &str, token: &str) -> anyhow::Result<serde_json::Value> {
