@@ -87,7 +87,9 @@ pub fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Optio
 pub fn xvfb() -> anyhow::Result<(Guard, String)> {
     let mut guard = Guard::spawn(
         Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            // -noreset: without it the server resets when its last client leaves, and a window opened during
+            // the reset fails to connect (tests open one dashboard after another).
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null()),
         "Xvfb",
