@@ -119,11 +119,18 @@ fn summarize(minute_ms: u64, mut values: Vec<f64>) -> Option<Summary> {
     Some(Summary {
         minute_ms,
         min: values[0],
-        avg: values.iter().sum::<f64>() / n as f64,
+        avg: mean_within(&values),
         max: values[n - 1],
         p95: values[rank],
         samples: u32::try_from(n).unwrap_or(u32::MAX),
     })
+}
+
+/// The mean of sorted, finite `values`, kept within their min and max: a float sum can round past them (three
+/// samples of 0.176 average to 0.17600000000000002).
+fn mean_within(values: &[f64]) -> f64 {
+    let (min, max) = (values[0], values[values.len() - 1]);
+    (values.iter().sum::<f64>() / values.len() as f64).clamp(min, max)
 }
 
 /// `metric` from `from_ms` to `to_ms` in buckets of `step_ms`: raw samples for steps under a minute, the
@@ -168,7 +175,7 @@ pub fn range(
                 p.max = p.max.max(s.max);
                 // The bucket's p95 is bounded by its worst minute's p95: conservative for alerting views.
                 p.p95 = p.p95.max(s.p95);
-                p.avg = (p.avg * weight + s.avg * n) / (weight + n);
+                p.avg = ((p.avg * weight + s.avg * n) / (weight + n)).clamp(p.min, p.max);
                 weight += n;
             }
             _ => {
@@ -178,4 +185,24 @@ pub fn range(
         }
     }
     Ok(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn equal_values_average_to_themselves() {
+        let s = summarize(0, vec![0.176; 3]).expect("values");
+        assert_eq!((s.min, s.avg, s.max), (0.176, 0.176, 0.176));
+    }
+
+    proptest! {
+        #[test]
+        fn the_average_lies_between_min_and_max(values in prop::collection::vec(-1e9f64..1e9, 1..50)) {
+            let s = summarize(0, values).expect("values");
+            prop_assert!(s.min <= s.avg && s.avg <= s.max, "{} {} {}", s.min, s.avg, s.max);
+        }
+    }
 }
