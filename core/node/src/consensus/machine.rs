@@ -73,6 +73,9 @@ pub struct FinalRound {
     pub messages: Vec<SignedMessage>,
     /// Milliseconds from the round's first commit seen here to finality.
     pub latency_ms: u64,
+    /// Players not seated who committed here (to join) and never revealed: not in the view (whether a node got
+    /// their commit depends on timing, and a view must not), but this node bans them like withholders.
+    pub silent_joiners: Vec<NodeId>,
 }
 
 /// What the machine asks of the node.
@@ -280,8 +283,10 @@ impl Machine {
         let commit = Commit { commitment, actions: actions.to_vec(), signed: signed.clone() };
         if self.attempt.commits.contains_key(&origin) {
             if let Some(first) = self.attempt.add_commit(origin, commit) {
-                out.push(Output::Equivocation { origin, first, second: signed.clone() });
-                self.attempt.equivocators.insert(origin);
+                // Reported once: every node passes the proof on, so copies keep arriving.
+                if self.attempt.equivocators.insert(origin) {
+                    out.push(Output::Equivocation { origin, first, second: signed.clone() });
+                }
                 // A reveal that opened neither commit seen before may open this one.
                 if let Some((nonce, reveal)) = self.attempt.early_reveals.remove(&origin) {
                     self.on_reveal(origin, nonce, &reveal, now, out);
@@ -333,9 +338,8 @@ impl Machine {
             return;
         }
         if let Some((first_view, first)) = self.attempt.sigs.get(&origin) {
-            if *first_view != view {
+            if *first_view != view && self.attempt.equivocators.insert(origin) {
                 out.push(Output::Equivocation { origin, first: first.clone(), second: signed.clone() });
-                self.attempt.equivocators.insert(origin);
             }
             return;
         }
@@ -403,8 +407,11 @@ impl Machine {
         }
         self.phase = Phase::Sign { deadline: now + self.config.round_timeout_ms };
         let closed = self.attempt.closed.clone().unwrap_or_default();
-        let (revealers, withheld): (Vec<NodeId>, Vec<NodeId>) =
+        let (revealers, absent): (Vec<NodeId>, Vec<NodeId>) =
             closed.iter().partition(|p| self.attempt.reveals.contains_key(p) && !self.attempt.equivocators.contains(p));
+        // Only a seated player can withhold: a joiner without a reveal just does not join. Naming it would split
+        // views between nodes that got its commit and nodes that did not (for example, had banned it already).
+        let withheld: Vec<NodeId> = absent.into_iter().filter(|p| self.state.players.contains_key(p)).collect();
         if revealers.is_empty() {
             return;
         }
@@ -521,6 +528,15 @@ impl Machine {
         messages.extend(a.sigs.values().filter(|(v, _)| *v == view).map(|(_, s)| s.clone()));
         let round = self.state.round();
         let latency_ms = now.saturating_sub(self.round_started_ms.unwrap_or(now));
+        let silent_joiners: Vec<NodeId> = a
+            .closed
+            .iter()
+            .flatten()
+            .filter(|p| {
+                !self.state.players.contains_key(p) && !view.revealers.contains(p) && !a.reveals.contains_key(p)
+            })
+            .copied()
+            .collect();
         // This node's actions made it into the round only if its commit is in the view.
         if !players.contains(&self.me) {
             let mut requeue = std::mem::take(&mut self.in_flight);
@@ -547,6 +563,7 @@ impl Machine {
             effects,
             messages,
             latency_ms,
+            silent_joiners,
         })));
         self.replay_future(now, out);
     }

@@ -207,6 +207,11 @@ impl Service {
                         tracing::warn!(error = %e, "could not keep the equivocation proof");
                     }
                     self.counters.equivocations += 1;
+                    // The proof goes to every node (most already have both messages and drop the copies): a node
+                    // that saw only one of them would name the equivocator a revealer, the others withheld, and
+                    // with the bad players not signing neither view might reach a quorum.
+                    self.mesh.broadcast(first).await;
+                    self.mesh.broadcast(second).await;
                     self.mesh.ban(origin, "equivocation").await;
                 }
                 Output::Behind { peer } => self.request_sync(from.unwrap_or(peer), table, u64::MAX).await,
@@ -228,8 +233,9 @@ impl Service {
         }
         self.counters.rounds_final += 1;
         self.counters.forfeits += done.effects.forfeited.len() as u64;
-        // A quorum agreed these players committed and then withheld their reveal: ban them.
-        for player in &done.view.withheld {
+        // A quorum agreed these players committed and then withheld their reveal: ban them (and the joiners that
+        // did the same here, so one cannot hold up every round's reveal phase).
+        for player in done.view.withheld.iter().chain(&done.silent_joiners) {
             if *player != self.me {
                 self.mesh.ban(*player, "withheld").await;
             }

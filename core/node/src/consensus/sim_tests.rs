@@ -76,7 +76,12 @@ impl Sim {
             match o {
                 Output::Broadcast(s) => self.queue.push_back((i, s)),
                 Output::Final(f) => self.finals[i].push(*f),
-                Output::Equivocation { .. } => self.equivocations += 1,
+                Output::Equivocation { first, second, .. } => {
+                    // As the service does: the proof goes to everyone.
+                    self.equivocations += 1;
+                    self.queue.push_back((i, first));
+                    self.queue.push_back((i, second));
+                }
                 Output::Behind { .. } | Output::AttemptFailed { .. } => {}
             }
         }
@@ -334,4 +339,70 @@ fn views_split_by_an_equivocation_still_end_in_one_final_view() {
     let views: Vec<_> =
         (0..6).map(|i| sim.finals[i].iter().find(|d| d.round == round).map(|d| (d.attempt, d.view.clone()))).collect();
     assert!(views.iter().all(|v| v.is_some() && *v == views[0]), "every honest machine finished the round: {views:?}");
+}
+
+#[test]
+fn a_silent_equivocator_and_a_withholder_in_one_round_do_not_stall_the_table() {
+    let mut sim = Sim::settled(8);
+    let round = sim.machines[0].state().round();
+    let (withholder, bad, witness) = (6, 7, 1);
+    // As in the byzantine process test: both bad players misbehave in the same round and never sign. Only the
+    // equivocator's neighbour sees its second commit; it names the equivocator withheld, the other five honest
+    // machines name it a revealer. Neither view can reach 6 of 8 with honest signatures alone.
+    sim.withholding.push(withholder);
+    for to in 0..8 {
+        sim.sigs_dropped.push((withholder, to));
+        sim.sigs_dropped.push((bad, to));
+    }
+    let ((twin, signed), bad_id) = (sim.twin_commit(bad, round), sim.id(bad));
+    let out = sim.machines[witness].on_message(&twin, &signed, bad_id, sim.now);
+    sim.absorb(witness, out);
+    let started = sim.now;
+    while (0..6).any(|i| sim.machines[i].state().round() == round) && sim.now < started + 30_000 {
+        sim.run(sim.now + 10);
+    }
+    let views: Vec<_> =
+        (0..6).map(|i| sim.finals[i].iter().find(|d| d.round == round).map(|d| (d.attempt, d.view.clone()))).collect();
+    assert!(views.iter().all(|v| v.is_some() && *v == views[0]), "every honest machine finished the round: {views:?}");
+}
+
+#[test]
+fn a_silent_joiner_whose_commit_reached_only_some_machines_does_not_split_their_views() {
+    let mut sim = Sim::settled(7);
+    let round = sim.machines[0].state().round();
+    // A seated player that never signs (its signatures reach nobody), and an outsider that commits to join, to two
+    // machines only (the others had banned it), and never reveals. If those two named it withheld, the views would
+    // split 2 / 4 and, with the silent player counted as a possible signer, the attempt would neither finish nor die.
+    let silent = 6;
+    for to in 0..7 {
+        sim.sigs_dropped.push((silent, to));
+    }
+    let outsider = SigningKey::from_bytes(&[99; 32]);
+    let outsider_id = NodeId(outsider.verifying_key().to_bytes());
+    let commit = Message {
+        version: bitcraps_wire::PROTOCOL_VERSION,
+        origin: outsider_id,
+        timestamp_ms: sim.now,
+        payload: Payload::Commit {
+            table: TABLE,
+            round,
+            attempt: 0,
+            commitment: [5; 32],
+            actions: vec![Action::Join { buy_in: 1_000 }],
+        },
+    };
+    let signed = SignedMessage::sign(&commit, &outsider);
+    for to in 0..2 {
+        let out = sim.machines[to].on_message(&commit, &signed, outsider_id, sim.now);
+        sim.absorb(to, out);
+    }
+    let started = sim.now;
+    while (0..6).any(|i| sim.machines[i].state().round() == round) && sim.now < started + 20_000 {
+        sim.run(sim.now + 10);
+    }
+    let finals: Vec<_> = (0..6).map(|i| sim.finals[i].iter().find(|d| d.round == round)).collect();
+    let views: Vec<_> = finals.iter().map(|f| f.map(|d| (d.attempt, d.view.clone()))).collect();
+    assert!(views.iter().all(|v| v.is_some() && *v == views[0]), "every honest machine finished the round: {views:?}");
+    let joiners: Vec<_> = finals.iter().flatten().map(|d| d.silent_joiners.clone()).collect();
+    assert_eq!(joiners, [vec![outsider_id], vec![outsider_id], vec![], vec![], vec![], vec![]], "banned where seen");
 }

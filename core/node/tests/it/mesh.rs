@@ -292,6 +292,20 @@ async fn broadcast_goes_to_every_link_with_the_configured_ttl() {
 }
 
 #[tokio::test]
+async fn an_old_message_is_not_flooded_again() {
+    let config = test_config();
+    let max_age = config.max_message_age_ms;
+    let mut h = Harness::start(config, 2, false).await;
+    // An equivocation's proof passed on after half the allowed age: neighbours would refuse it as stale.
+    h.mesh.broadcast(signed(&key(100), 1, now_ms() - max_age / 2 - 1_000)).await;
+    let fresh = signed(&key(100), 2, now_ms() - max_age / 4);
+    h.mesh.broadcast(fresh.clone()).await;
+    h.barrier(1).await;
+    let sent: Vec<_> = h.drain(0).0.into_iter().map(|e| e.message).collect();
+    assert_eq!(sent, [fresh]);
+}
+
+#[tokio::test]
 async fn transport_rejections_and_link_changes_reach_the_summary() {
     let mut h = Harness::start(test_config(), 3, false).await;
     for n in 0..4 {

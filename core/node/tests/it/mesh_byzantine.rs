@@ -215,7 +215,8 @@ fn honest_nodes_finish_the_game_and_ban_every_bad_peer() {
     for (i, bad) in hex.iter().enumerate() {
         wait_for("the bad peer banned", Duration::from_secs(30), || nodes[i + 1].snapshot().net.banned.contains(bad));
     }
-    // The equivocator's neighbour receives both commits; others may see only one (the neighbour bans it first).
+    // The equivocator's neighbour receives both commits; the others get them flooded or passed on as the proof,
+    // unless they had already banned the equivocator for a round that named it withheld.
     assert!(nodes[1].snapshot().game.consensus.equivocations >= 1, "the equivocation was detected");
     wait_for("both bad players unseated", Duration::from_secs(30), || {
         let t = nodes[0].table(&table).unwrap();

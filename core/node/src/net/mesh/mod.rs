@@ -64,7 +64,7 @@ impl MeshHandle {
         Self { commands }
     }
 
-    /// Floods a message this node signed.
+    /// Floods a signed message: one this node signed, or another's passed on again (an equivocation's proof).
     pub async fn broadcast(&self, message: SignedMessage) {
         let _ = self.commands.send(MeshCommand::Broadcast(message)).await;
     }

@@ -142,6 +142,15 @@ impl Router {
         match command {
             MeshCommand::Broadcast(signed) => {
                 self.seen.put(signed.id(), ());
+                // Another's message passed on again (an equivocation's proof) may be old by now: neighbours would
+                // refuse it as stale and count that against this node. Those that lack it could not take it anyway.
+                let old = signed
+                    .decode_unverified()
+                    .is_ok_and(|m| m.timestamp_ms.saturating_add(self.max_age_ms / 2) < now.ms);
+                if old {
+                    debug!("not flooding an old message again");
+                    return;
+                }
                 let frame = MeshFrame::Flood(Envelope { ttl: self.ttl, hop_sent_us: now.us, message: signed });
                 self.send_all(&frame.encode(), None);
             }
