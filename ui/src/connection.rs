@@ -8,7 +8,8 @@
 //! Tables and peers have no events: the node pushes them on the same socket as [`ServerMessage::Live`] when they
 //! change (at most once a second, and right after a command), so a command's result needs no extra request.
 //!
-//! Repaints: the socket's wake-up callback calls `request_repaint` when a message arrives; the only timed repaint
+//! Repaints: the socket's wake-up callback asks for a repaint [`WAKE_COALESCE`] after a message arrives, so the
+//! messages of one moment (a sample, then the live tables and mesh) make one frame; the only other timed repaint
 //! is the one that fires the next reconnect attempt. Nothing repaints while nothing changes.
 
 use std::time::Duration;
@@ -18,6 +19,9 @@ use ewebsock::{WsEvent, WsMessage, WsReceiver, WsSender};
 
 use crate::state::{Applied, ConnectionStatus, DashboardState};
 
+/// How long after a message arrives the dashboard repaints: the messages sent together in that time share one
+/// frame (each frame costs a whole window's rasterisation, on a software renderer ~18 ms of CPU).
+pub const WAKE_COALESCE: Duration = Duration::from_millis(30);
 /// First reconnect delay, in seconds.
 pub const BACKOFF_START_S: f64 = 0.5;
 /// Longest reconnect delay, in seconds.
@@ -177,7 +181,8 @@ impl Connection {
             read_timeout: Some(Duration::from_millis(100)),
             ..ewebsock::Options::default()
         };
-        match ewebsock::connect_with_wakeup(url, options, move || wake.request_repaint()) {
+        let on_message = move || wake.request_repaint_after(WAKE_COALESCE);
+        match ewebsock::connect_with_wakeup(url, options, on_message) {
             Ok((sender, receiver)) => {
                 self.socket = Some(Socket { sender, receiver });
                 if !matches!(state.connection, ConnectionStatus::Disconnected { .. }) {

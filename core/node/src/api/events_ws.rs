@@ -6,7 +6,8 @@
 //!
 //! Tables and peers have no events. While the node is on the mesh or knows tables, each subscriber also gets a
 //! [`ServerMessage::Live`] with the current `game` and `net`: one right after the snapshot, resync or replay, one
-//! after each command it sends, and then every [`LIVE_PERIOD`] when they differ from the last one it got.
+//! after each command it sends, right after each resource sample (so a dashboard wakes once a second, not twice),
+//! and every [`LIVE_PERIOD`] without a sample, each time only when they differ from the last one it got.
 
 use std::time::Duration;
 
@@ -14,7 +15,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use bitcraps_api::{ClientMessage, Event, GameSummary, NetSummary, ServerMessage};
+use bitcraps_api::{ClientMessage, Event, EventKind, GameSummary, NetSummary, ServerMessage};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::broadcast;
@@ -98,7 +99,12 @@ async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authent
                 Ok(event) if event.id <= skip_through => {}
                 Ok(event) => {
                     skip_through = event.id;
+                    let sample = matches!(event.kind, EventKind::ResourceSample(_));
                     socket.send(event_message(event)?).await?;
+                    if sample {
+                        live_feed.send_if_changed(&mut socket, &state).await?;
+                        live_tick.reset();
+                    }
                 }
                 Err(RecvError::Lagged(_)) => {
                     let message = ServerMessage::Error {
