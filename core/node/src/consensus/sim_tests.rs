@@ -145,6 +145,22 @@ impl Sim {
         (twin, signed)
     }
 
+    /// Runs until the first `honest` machines finished `round` (or 30 simulated seconds passed), then checks that
+    /// they all did, with one (attempt, view).
+    fn assert_one_final_view(&mut self, round: u64, honest: usize) {
+        let started = self.now;
+        while (0..honest).any(|i| self.machines[i].state().round() == round) && self.now < started + 30_000 {
+            self.run(self.now + 10);
+        }
+        let views: Vec<_> = (0..honest)
+            .map(|i| self.finals[i].iter().find(|d| d.round == round).map(|d| (d.attempt, d.view.clone())))
+            .collect();
+        assert!(
+            views.iter().all(|v| v.is_some() && *v == views[0]),
+            "every honest machine finished {round}: {views:?}"
+        );
+    }
+
     pub(super) fn bet_all(&mut self, kind: BetKind, amount: u64) {
         for m in &mut self.machines {
             m.queue(Action::Bet { kind, amount }, self.now);
@@ -332,13 +348,7 @@ fn views_split_by_an_equivocation_still_end_in_one_final_view() {
         sim.absorb(misled, out);
         sim.sigs_dropped.push((bad, misled));
     }
-    let started = sim.now;
-    while sim.machines.iter().any(|m| m.state().round() == round) && sim.now < started + 20_000 {
-        sim.run(sim.now + 10);
-    }
-    let views: Vec<_> =
-        (0..6).map(|i| sim.finals[i].iter().find(|d| d.round == round).map(|d| (d.attempt, d.view.clone()))).collect();
-    assert!(views.iter().all(|v| v.is_some() && *v == views[0]), "every honest machine finished the round: {views:?}");
+    sim.assert_one_final_view(round, 6);
 }
 
 #[test]
@@ -357,13 +367,7 @@ fn a_silent_equivocator_and_a_withholder_in_one_round_do_not_stall_the_table() {
     let ((twin, signed), bad_id) = (sim.twin_commit(bad, round), sim.id(bad));
     let out = sim.machines[witness].on_message(&twin, &signed, bad_id, sim.now);
     sim.absorb(witness, out);
-    let started = sim.now;
-    while (0..6).any(|i| sim.machines[i].state().round() == round) && sim.now < started + 30_000 {
-        sim.run(sim.now + 10);
-    }
-    let views: Vec<_> =
-        (0..6).map(|i| sim.finals[i].iter().find(|d| d.round == round).map(|d| (d.attempt, d.view.clone()))).collect();
-    assert!(views.iter().all(|v| v.is_some() && *v == views[0]), "every honest machine finished the round: {views:?}");
+    sim.assert_one_final_view(round, 6);
 }
 
 #[test]
@@ -396,13 +400,8 @@ fn a_silent_joiner_whose_commit_reached_only_some_machines_does_not_split_their_
         let out = sim.machines[to].on_message(&commit, &signed, outsider_id, sim.now);
         sim.absorb(to, out);
     }
-    let started = sim.now;
-    while (0..6).any(|i| sim.machines[i].state().round() == round) && sim.now < started + 20_000 {
-        sim.run(sim.now + 10);
-    }
-    let finals: Vec<_> = (0..6).map(|i| sim.finals[i].iter().find(|d| d.round == round)).collect();
-    let views: Vec<_> = finals.iter().map(|f| f.map(|d| (d.attempt, d.view.clone()))).collect();
-    assert!(views.iter().all(|v| v.is_some() && *v == views[0]), "every honest machine finished the round: {views:?}");
-    let joiners: Vec<_> = finals.iter().flatten().map(|d| d.silent_joiners.clone()).collect();
+    sim.assert_one_final_view(round, 6);
+    let finals = (0..6).filter_map(|i| sim.finals[i].iter().find(|d| d.round == round));
+    let joiners: Vec<_> = finals.map(|d| d.silent_joiners.clone()).collect();
     assert_eq!(joiners, [vec![outsider_id], vec![outsider_id], vec![], vec![], vec![], vec![]], "banned where seen");
 }
