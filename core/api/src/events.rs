@@ -48,8 +48,9 @@ pub enum ServerMessage {
     /// One event; ids follow each other without gaps on one connection.
     Event { event: Event },
     /// The tables and the mesh now (what a snapshot's `game` and `net` would hold), with the node's clock. Not an
-    /// event: not numbered, not replayed. Sent right after the first snapshot, resync or replay, then at most once
-    /// a second and only when `game` or `net` changed, while the node is on the mesh or knows tables.
+    /// event: not numbered, not replayed. Sent right after the first snapshot, resync or replay and after each
+    /// command, then about once a second (right after a resource sample when one is due) and only when `game` or
+    /// `net` changed, while the node is on the mesh or knows tables.
     Live { now_ms: u64, game: GameSummary, net: NetSummary },
     /// The connection is refused or ends because of an error.
     Error { code: String, message: String },

@@ -6,8 +6,9 @@
 //!
 //! Tables and peers have no events. While the node is on the mesh or knows tables, each subscriber also gets a
 //! [`ServerMessage::Live`] with the current `game` and `net`: one right after the snapshot, resync or replay, one
-//! after each command it sends, right after each resource sample (so a dashboard wakes once a second, not twice),
-//! and every [`LIVE_PERIOD`] without a sample, each time only when they differ from the last one it got.
+//! after each command it sends, and about every [`LIVE_PERIOD`]: right after a resource sample (so a dashboard
+//! wakes once a second, not twice), or on its own timer when no sample came; each time only when they differ from
+//! the last one it got.
 
 use std::time::Duration;
 
@@ -101,7 +102,7 @@ async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authent
                     skip_through = event.id;
                     let sample = matches!(event.kind, EventKind::ResourceSample(_));
                     socket.send(event_message(event)?).await?;
-                    if sample {
+                    if sample && live_feed.due() {
                         live_feed.send_if_changed(&mut socket, &state).await?;
                         live_tick.reset();
                     }
@@ -141,13 +142,21 @@ async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authent
 #[derive(Default)]
 struct LiveFeed {
     last: Option<(GameSummary, NetSummary)>,
+    checked: Option<tokio::time::Instant>,
 }
 
 impl LiveFeed {
+    /// Whether about a [`LIVE_PERIOD`] passed since the last check (a sampler faster than once a second does not
+    /// make the live updates faster).
+    fn due(&self) -> bool {
+        self.checked.is_none_or(|at| at.elapsed() >= LIVE_PERIOD * 9 / 10)
+    }
+
     /// Sends the tables and the mesh now if they differ from the last ones sent, and either the node is on the
     /// mesh or knows tables, or the last ones sent were (so a client also sees the last table go).
     async fn send_if_changed(&mut self, socket: &mut WebSocket, state: &ApiState) -> anyhow::Result<()> {
         let now = now_ms();
+        self.checked = Some(tokio::time::Instant::now());
         let current = (state.shared.game_summary(now), state.shared.metrics.net.summary(now));
         if self.last.as_ref() == Some(&current) || !(is_live(&current) || self.last.as_ref().is_some_and(is_live)) {
             return Ok(());
