@@ -2,7 +2,7 @@
 //! tooltip text made from it, and a one-line summary for the top of the menu (Linux trays show no tooltips). Pure, so
 //! the texts are unit-tested without a tray.
 
-use bitcraps_api::{AlertSummary, GameSummary, Health, HealthLevel, NetSummary};
+use bitcraps_api::{AlertSummary, GameSummary, Health, HealthLevel, NetSummary, short_id};
 
 /// The tray's view of the app: the node running (with a reading) or paused.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,9 +41,13 @@ impl NodeReading {
     }
 }
 
-/// The node id as the tray shows it: its first 16 hex digits, as the dashboard's title does.
-fn short_id(node_id: &str) -> &str {
-    node_id.get(..16).unwrap_or(node_id)
+/// The health level in words.
+fn health_word(level: HealthLevel) -> &'static str {
+    match level {
+        HealthLevel::Green => "healthy",
+        HealthLevel::Yellow => "degraded",
+        HealthLevel::Red => "unhealthy",
+    }
 }
 
 /// The tooltip: node id and health (with the reasons when not green), then peers and tables, then active alerts.
@@ -52,16 +56,11 @@ pub fn tooltip(view: &TrayView) -> String {
         TrayView::Paused => return "BitCraps node paused: off the mesh (Resume node to start it again)".to_owned(),
         TrayView::Running(reading) => reading,
     };
-    let health = match reading.health.level {
-        HealthLevel::Green => "healthy".to_owned(),
-        level => {
-            let name = if level == HealthLevel::Yellow { "degraded" } else { "unhealthy" };
-            if reading.health.reasons.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{name}: {}", reading.health.reasons.join("; "))
-            }
-        }
+    let name = health_word(reading.health.level);
+    let health = if reading.health.level == HealthLevel::Green || reading.health.reasons.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name}: {}", reading.health.reasons.join("; "))
     };
     let peers = match reading.peers {
         1 => "1 peer linked".to_owned(),
@@ -82,11 +81,7 @@ pub fn summary_line(view: &TrayView) -> String {
         TrayView::Paused => return "Node paused".to_owned(),
         TrayView::Running(reading) => reading,
     };
-    let health = match reading.health.level {
-        HealthLevel::Green => "healthy",
-        HealthLevel::Yellow => "degraded",
-        HealthLevel::Red => "unhealthy",
-    };
+    let health = health_word(reading.health.level);
     let alerts = match reading.alerts.len() {
         0 => String::new(),
         1 => " · 1 alert".to_owned(),

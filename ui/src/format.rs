@@ -3,6 +3,9 @@
 //! Pure functions of their arguments (no clock, no locale), so the views render the same text in tests, natively
 //! and in the browser.
 
+/// Node and table ids shortened as every front end shows them.
+pub use bitcraps_api::short_id;
+
 /// Binary byte units, as `ps`, `top` and most dashboards show memory.
 const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 
@@ -104,11 +107,6 @@ pub fn quantiles(q: &bitcraps_api::LatencyQuantiles) -> String {
     }
     let bare = |ms: f64| millis(ms).trim_end_matches(" ms").to_owned();
     format!("{} / {} / {} ms", bare(q.p50_ms), bare(q.p95_ms), bare(q.p99_ms))
-}
-
-/// The first 16 characters of a node id: enough to tell nodes apart, short enough for a title bar.
-pub fn short_id(id: &str) -> &str {
-    id.char_indices().nth(16).map_or(id, |(i, _)| &id[..i])
 }
 
 #[cfg(test)]

@@ -42,6 +42,12 @@ pub const API_TOKEN_FILE: &str = "api-token";
 /// Environment variable through which a parent process hands the token to the dashboard.
 pub const TOKEN_ENV: &str = "BITCRAPS_TOKEN";
 
+/// The first 16 characters of a node or table id (hex): enough to tell them apart, short enough for a title bar
+/// or a tray line. Every front end shortens ids this way.
+pub fn short_id(id: &str) -> &str {
+    id.char_indices().nth(16).map_or(id, |(i, _)| &id[..i])
+}
+
 /// A command for the node, posted as JSON to `/api/v1/commands`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
