@@ -28,13 +28,9 @@ pub fn run() -> anyhow::Result<()> {
     session.second_launch("--open-dashboard")?;
     let title = format!("BitCraps · {} · connected", &node_id[..16]);
     let pattern = format!("{}.*connected", &node_id[..16]);
-    let (window, _) = x11::window(
-        &session.display,
-        "the dashboard window to say connected",
-        &pattern,
-        Duration::from_secs(90),
-        |name| name == title,
-    )?;
+    let connected_window =
+        |what: &str| x11::window(&session.display, what, &pattern, Duration::from_secs(90), |name| name == title);
+    let (window, _) = connected_window("the dashboard window to say connected")?;
     let app_pid = app.child.id().to_string();
     let dashboard_pids = || output(Command::new("pgrep").args(["-P", &app_pid, "bitcraps-dash"]));
     let children = dashboard_pids().context("the dashboard runs as a child of the desktop app")?;
@@ -68,13 +64,7 @@ pub fn run() -> anyhow::Result<()> {
     println!("e2e desktop: resumed, the same node answers at {resumed_url}");
 
     session.second_launch("--host-table")?;
-    x11::window(
-        &session.display,
-        "the dashboard opened by --host-table to say connected",
-        &pattern,
-        Duration::from_secs(90),
-        |name| name == title,
-    )?;
+    connected_window("the dashboard opened by --host-table to say connected")?;
     std::thread::sleep(Duration::from_secs(2));
     let path = x11::screenshot(&session.display, "desktop-host-table.png", None)?;
     println!("e2e desktop: Host a table dialog, screenshot {}", path.display());

@@ -13,14 +13,10 @@ pub mod x11;
 /// Runs the browser, desktop, whole-game and notification end-to-end tests and the README screenshots (the binaries
 /// must be built).
 pub fn run_all() -> anyhow::Result<()> {
-    browser::run()?;
-    desktop::run()?;
-    game::run()?;
-    notifications::run()?;
-    screenshot::run(false)
+    <Test as clap::ValueEnum>::value_variants().iter().try_for_each(|test| run_one(*test))
 }
 
-/// One end-to-end test, for `cargo xtask e2e --only`.
+/// One end-to-end test, for `cargo xtask e2e --only`; [`run_all`] runs them in this order.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum Test {
     Browser,
