@@ -12,8 +12,10 @@ use anyhow::{Context, bail};
 
 use super::browser::Browser;
 use super::desktop_app::DesktopSession;
-use super::mesh::{BUY_IN, Player, free_port, host_and_join, mesh_config, play_until_chips_move, wait_linked};
-use super::support::{RunningNode, binary, fresh_dir, read_when_present, snapshot, start_node};
+use super::mesh::{
+    BUY_IN, Player, free_port, host_and_join, mesh_config, play_until_chips_move, start_peer, wait_linked,
+};
+use super::support::{RunningNode, read_when_present, snapshot};
 use super::x11;
 
 /// Betting time between rolls: short, so a few rolls fit in the test.
@@ -33,26 +35,14 @@ pub fn run() -> anyhow::Result<()> {
     let node_id = snapshot(&api_url, &token)?["node"]["node_id"].as_str().context("node id")?.to_owned();
     let desktop = Player { name: "the desktop app".into(), api_url, token, node_id };
 
-    let node_exe = binary("bitcraps-node")?;
     let mut nodes: Vec<RunningNode> = Vec::new();
     for i in 1..=2 {
-        let dir = fresh_dir(&format!("game-node{i}"))?;
         let mut peers = vec![desktop_listen.clone()];
         peers.extend(nodes.iter().map(|n| n.listen.clone()));
-        let config = dir.join("config.toml");
-        std::fs::write(&config, mesh_config("127.0.0.1:0", &peers))?;
-        nodes.push(start_node(&node_exe, &dir, &config, |_| {})?);
+        nodes.push(start_peer(&format!("game-node{i}"), &peers, "")?.1);
     }
-    let headless: Vec<Player> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| Player {
-            name: format!("headless node {}", i + 1),
-            api_url: n.api_url.clone(),
-            token: n.token.clone(),
-            node_id: n.node_id.clone(),
-        })
-        .collect();
+    let headless: Vec<Player> =
+        nodes.iter().enumerate().map(|(i, n)| Player::of(format!("headless node {}", i + 1), n)).collect();
     let everyone: Vec<Player> = std::iter::once(desktop.clone()).chain(headless.iter().cloned()).collect();
     wait_linked(&everyone, 2)?;
     println!("e2e game: three nodes linked on loopback ({:.0} s)", started.elapsed().as_secs_f64());

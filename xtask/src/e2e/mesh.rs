@@ -2,12 +2,13 @@
 //! control API, the others join, everyone bets, the dice roll until every player's chips moved. Shared by the game
 //! test and the screenshots.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-use super::support::{http_post, snapshot, wait_for};
+use super::support::{RunningNode, binary, fresh_dir, http_post, snapshot, start_node, wait_for};
 
 /// Chips every player brings to the test table.
 pub const BUY_IN: u64 = 1_000;
@@ -20,6 +21,16 @@ pub fn mesh_config(listen: &str, peers: &[String]) -> String {
         "[sampler]\ninterval_ms = 200\n[net]\nlisten = {listen:?}\nmdns = false\npeers = [{peers}]\n\
          keepalive_ms = 500\nidle_timeout_ms = 3000\nreconnect_min_ms = 50\nreconnect_max_ms = 500\n"
     )
+}
+
+/// Starts a headless node in a fresh `target/e2e/<name>` on loopback, dialling `peers`, with `extra` appended to
+/// its config; returns its data dir and the node.
+pub fn start_peer(name: &str, peers: &[String], extra: &str) -> anyhow::Result<(PathBuf, RunningNode)> {
+    let dir = fresh_dir(name)?;
+    let config = dir.join("config.toml");
+    std::fs::write(&config, mesh_config("127.0.0.1:0", peers) + extra)?;
+    let node = start_node(&binary("bitcraps-node")?, &dir, &config, |_| {})?;
+    Ok((dir, node))
 }
 
 /// A free TCP port on loopback.
@@ -38,6 +49,11 @@ pub struct Player {
 }
 
 impl Player {
+    /// The player `name` playing through `node`'s API.
+    pub fn of(name: String, node: &RunningNode) -> Self {
+        Self { name, api_url: node.api_url.clone(), token: node.token.clone(), node_id: node.node_id.clone() }
+    }
+
     /// Posts a command; an answer other than 200 is an error with the node's explanation.
     pub fn command(&self, command: &Value) -> anyhow::Result<Value> {
         let url = format!("{}/api/v1/commands", self.api_url);

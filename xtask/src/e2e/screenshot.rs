@@ -7,8 +7,8 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::mesh::{Player, host_and_join, mesh_config, play_until_chips_move, wait_linked};
-use super::support::{Guard, LOWERED_MEMORY_RULE, RunningNode, binary, fresh_dir, start_node, xvfb};
+use super::mesh::{Player, host_and_join, play_until_chips_move, start_peer, wait_linked};
+use super::support::{Guard, LOWERED_MEMORY_RULE, RunningNode, binary, xvfb};
 use super::x11;
 use crate::process::workspace_root;
 
@@ -20,32 +20,16 @@ const ALERTS: &str = "[alerts]\nnotifications = false\n";
 
 pub fn run(update_docs: bool) -> anyhow::Result<()> {
     println!("e2e screenshot: every panel of a node at a live table, under Xvfb");
-    let node_exe = binary("bitcraps-node")?;
     let mut nodes: Vec<RunningNode> = Vec::new();
     let mut dirs = Vec::new();
     for i in 0..3 {
-        let dir = fresh_dir(&format!("screenshot-node{i}"))?;
         let peers: Vec<String> = nodes.iter().map(|n| n.listen.clone()).collect();
-        let mut config = mesh_config("127.0.0.1:0", &peers);
-        if i == 0 {
-            config.push_str(ALERTS);
-            config.push_str(LOWERED_MEMORY_RULE);
-        }
-        let path = dir.join("config.toml");
-        std::fs::write(&path, config)?;
-        nodes.push(start_node(&node_exe, &dir, &path, |_| {})?);
+        let extra = if i == 0 { format!("{ALERTS}{LOWERED_MEMORY_RULE}") } else { String::new() };
+        let (dir, node) = start_peer(&format!("screenshot-node{i}"), &peers, &extra)?;
+        nodes.push(node);
         dirs.push(dir);
     }
-    let players: Vec<Player> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| Player {
-            name: format!("node {i}"),
-            api_url: n.api_url.clone(),
-            token: n.token.clone(),
-            node_id: n.node_id.clone(),
-        })
-        .collect();
+    let players: Vec<Player> = nodes.iter().enumerate().map(|(i, n)| Player::of(format!("node {i}"), n)).collect();
     wait_linked(&players, 2)?;
     let table_id = host_and_join(&players[0], &players[1..], 1_000)?;
     let rolls = play_until_chips_move(&players, &table_id)?;
