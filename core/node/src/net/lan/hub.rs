@@ -4,7 +4,8 @@
 //! **One link per peer.** When a second link to a linked peer comes up, both ends keep the link dialled by the
 //! smaller node id, and close the other: a link that loses is closed silently (it never was `Up`); a link that
 //! wins over the live one is reported `Down` ("duplicate") before the new one is `Up`. When both links were
-//! dialled by the same side (a redial while a dead link is not yet noticed) the newer one wins.
+//! dialled by the same side (a redial while a dead link is not yet noticed) the newer one wins. Admissions take
+//! turns, so that `Up` and `Down` of one link always reach the mesh in that order.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -55,6 +56,9 @@ pub struct Hub {
     pub bans: BanList,
     pub shutdown: watch::Receiver<bool>,
     links: Mutex<HashMap<NodeId, Entry>>,
+    /// Held by one admission from its registry check until its `Up` is sent, so that a link replacing it cannot
+    /// report it `Down` before it was reported `Up`.
+    admitting: tokio::sync::Mutex<()>,
     /// The peers this node expects to reach (lock order: `book`, then `links`).
     book: Mutex<PeerBook>,
     next_link: AtomicU64,
@@ -79,6 +83,7 @@ impl Hub {
             bans,
             shutdown,
             links: Mutex::new(HashMap::new()),
+            admitting: tokio::sync::Mutex::new(()),
             book: Mutex::new(PeerBook::default()),
             next_link: AtomicU64::new(1),
             changes: watch::Sender::new(0),
@@ -219,6 +224,7 @@ impl Hub {
             self.reject(addr, Some(peer), "banned", format!("{} is banned", peer.to_hex())).await;
             return Admission::Refused;
         }
+        let admitting = self.admitting.lock().await;
         let dialler = if outbound { self.me } else { peer };
         let link = LinkId(self.next_link.fetch_add(1, Ordering::Relaxed));
         let ctl = Arc::new(LinkCtl::default());
@@ -248,6 +254,7 @@ impl Hub {
         let info = LinkInfo { peer, addr: PeerAddr::Tcp(addr), transport: NAME, outbound };
         tracing::debug!(link = link.0, peer = %peer.to_hex(), %addr, outbound, "lan link up");
         let _ = self.events.send(TransportEvent::Up { link, info, handle }).await;
+        drop(admitting);
         let setup = LinkSetup {
             link,
             peer,
