@@ -2,7 +2,7 @@
 
 use bitcraps_api::{ServerMessage, Snapshot};
 
-use crate::support::{events, get, next_message, post, start_node};
+use crate::support::{events, get, next_message, post, samples_taken, start_node};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_token_or_wrong_token_gets_401_and_no_data() {
@@ -30,7 +30,7 @@ async fn no_token_or_wrong_token_gets_401_and_no_data() {
 async fn snapshot_carries_the_node_and_live_samples() {
     let dir = tempfile::tempdir().unwrap();
     let node = start_node(dir.path(), |_| {}).await;
-    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+    samples_taken(&node, 2).await;
     let (status, body) = get(format!("{}/api/v1/snapshot", node.api_url()), Some(node.token().to_owned())).await;
     assert_eq!(status, 200);
     let snapshot: Snapshot = serde_json::from_str(&body).unwrap();
@@ -109,7 +109,7 @@ async fn identity_and_token_survive_a_restart() {
 async fn metrics_pass_promtool() {
     let dir = tempfile::tempdir().unwrap();
     let node = start_node(dir.path(), |_| {}).await;
-    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    samples_taken(&node, 1).await;
     let (status, text) = get(format!("{}/metrics", node.api_url()), Some(node.token().to_owned())).await;
     assert_eq!(status, 200);
     assert!(text.contains("bitcraps_process_resident_memory_bytes"), "{text}");

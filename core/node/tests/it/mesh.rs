@@ -323,8 +323,14 @@ async fn transport_rejections_and_link_changes_reach_the_summary() {
     h.barrier(1).await;
     assert_eq!((h.dropped("decrypt"), h.reputation(2)), (1, 50));
     // Peer counters are published once a second.
-    tokio::time::sleep(Duration::from_millis(1_200)).await;
-    let summary = h.status.summary(now_ms());
+    let mut summary = h.status.summary(now_ms());
+    for _ in 0..100 {
+        if summary.peers.iter().any(|p| p.bytes_in == 1000) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        summary = h.status.summary(now_ms());
+    }
     assert_eq!(summary.peers.len(), 3);
     let peer = |link: usize| summary.peers.iter().find(|p| p.node_id == h.links[link].peer.to_hex()).unwrap();
     assert_eq!((peer(0).messages_in, peer(0).address.as_str(), peer(0).outbound), (4, "127.0.0.1:7000", true));

@@ -17,6 +17,17 @@ pub async fn start_node(data_dir: &Path, tweak: impl FnOnce(&mut Config)) -> Nod
     Node::start(NodeOptions { config, data_dir: data_dir.to_owned() }).await.expect("node starts")
 }
 
+/// Waits (up to 10 s) until the node has taken `count` resource samples.
+pub async fn samples_taken(node: &NodeHandle, count: usize) {
+    for _ in 0..200 {
+        if node.snapshot().resources.len() >= count {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the node took fewer than {count} samples in 10 s");
+}
+
 /// `GET url` with an optional bearer token: (status, body).
 pub async fn get(url: String, token: Option<String>) -> (u16, String) {
     tokio::task::spawn_blocking(move || {
