@@ -83,6 +83,10 @@ pub struct Dashboard {
     pub peer_sort: PeerSort,
     /// The Resources tab's time range and y scale.
     pub resources: resources::ResourcesView,
+    /// Whether the panels paint their own background. The eframe app turns it off and has the renderer clear the
+    /// frame to the panel colour instead ([`DashboardApp`]'s `clear_color`): on a software renderer, shading a
+    /// window-sized fill was about half of an idle frame's CPU.
+    pub fill_panels: bool,
 }
 
 impl Dashboard {
@@ -95,13 +99,16 @@ impl Dashboard {
             alerts: alerts::AlertsForm::default(),
             peer_sort: PeerSort::default(),
             resources: resources::ResourcesView::default(),
+            fill_panels: true,
         }
     }
 
     /// Draws the whole dashboard into `ui`.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.tab_shortcuts(ui);
-        egui::Panel::top("tab_bar").show(ui, |ui| {
+        let top = self.panel_frame(egui::Frame::side_top_panel(ui.style()));
+        let central = self.panel_frame(egui::Frame::central_panel(ui.style()));
+        egui::Panel::top("tab_bar").frame(top).show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("BitCraps");
                 ui.separator();
@@ -111,14 +118,19 @@ impl Dashboard {
             });
         });
         if let Some(problem) = banner_text(&self.state) {
-            egui::Panel::top("status_banner").show(ui, |ui| banner(ui, &problem));
+            egui::Panel::top("status_banner").frame(top).show(ui, |ui| banner(ui, &problem));
         }
-        egui::CentralPanel::default().show(ui, |ui| match self.tab {
+        egui::CentralPanel::default().frame(central).show(ui, |ui| match self.tab {
             Tab::Health => health::show(ui, &self.state, &mut self.peer_sort),
             Tab::Game => game::show(ui, &mut self.state, &mut self.game),
             Tab::Resources => resources::show(ui, &self.state, &mut self.resources),
             Tab::Alerts => alerts::show(ui, &mut self.state, &mut self.alerts),
         });
+    }
+
+    /// A panel's frame, without its fill when the renderer's clear paints the background.
+    fn panel_frame(&self, frame: egui::Frame) -> egui::Frame {
+        if self.fill_panels { frame } else { frame.fill(egui::Color32::TRANSPARENT) }
     }
 
     /// Ctrl+1 … Ctrl+4 (Cmd on macOS) select the tabs in tab-bar order.
@@ -245,7 +257,7 @@ impl DashboardApp {
         }
         state.last_error = problem;
         Self {
-            dashboard: Dashboard::new(state),
+            dashboard: Dashboard { fill_panels: false, ..Dashboard::new(state) },
             connection,
             history: HistoryLoader::default(),
             title: TitleSync::default(),
@@ -304,6 +316,11 @@ impl eframe::App for DashboardApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.dashboard.show(ui);
+    }
+
+    /// The panels' background, painted by the renderer's clear (see [`Dashboard::fill_panels`]).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -184,3 +184,30 @@ fn node_errors_are_shown() {
     let harness = harness(state);
     harness.get_by_label("Node error: bad token (unauthorized)");
 }
+
+/// How many filled rectangles of the last frame cover more than half of the window.
+fn window_sized_fills(harness: &egui_kittest::Harness<'_, bitcraps_ui::Dashboard>) -> usize {
+    fn count(shape: &egui::Shape, half: f32) -> usize {
+        match shape {
+            egui::Shape::Rect(rect) => usize::from(rect.fill.a() > 0 && rect.rect.area() > half),
+            egui::Shape::Vec(shapes) => shapes.iter().map(|s| count(s, half)).sum(),
+            _ => 0,
+        }
+    }
+    let half = crate::harness::SIZE[0] * crate::harness::SIZE[1] / 2.0;
+    harness.output().shapes.iter().map(|clipped| count(&clipped.shape, half)).sum()
+}
+
+#[test]
+fn the_app_leaves_the_panel_background_to_the_renderers_clear() {
+    // The harness paints one window-sized frame of its own around the dashboard.
+    let mut harness = harness_for("snapshot.json");
+    assert_eq!(window_sized_fills(&harness), 2, "by default the central panel paints its background");
+    harness.state_mut().fill_panels = false;
+    harness.run();
+    assert_eq!(window_sized_fills(&harness), 1, "no window-sized fill of the dashboard's own is left to shade");
+    // The eframe app draws that way, and clears each frame to the panel colour.
+    let visuals = egui::Visuals::light();
+    let app = bitcraps_ui::DashboardApp::new(None, None);
+    assert_eq!(eframe::App::clear_color(&app, &visuals), visuals.panel_fill.to_normalized_gamma_f32());
+}
