@@ -1,7 +1,7 @@
 //! `cargo xtask measure-idle`: idle CPU and memory of the release binaries, 30 s each, read from /proc (Linux).
 //!
 //! Measures the headless node, the tray app with its embedded node (dashboard closed) and the dashboard window
-//! connected to a node, each under Xvfb where it needs a display. Then the dashboard's start-up: from spawning the
+//! connected to a node (once on each tab), each under Xvfb where it needs a display. Then the dashboard's start-up: from spawning the
 //! process to its window titled "connected", which it sets in the frame that first shows the node's live snapshot
 //! (polled with xdotool every 10 ms). Prints tables for the closing note.
 
@@ -14,6 +14,8 @@ use anyhow::Context;
 use crate::build::target_dir;
 use crate::e2e::support::{Guard, RunningNode, dbus_session, fresh_dir, read_when_present, start_node, xvfb};
 
+/// The dashboard's tabs, as its `--tab` option names them.
+const TABS: [&str; 4] = ["health", "game", "resources", "alerts"];
 const IDLE: Duration = Duration::from_secs(30);
 const WARM_UP: Duration = Duration::from_secs(5);
 /// Dashboard launches timed; the first one after the build is the coldest this machine allows (the page cache
@@ -38,18 +40,24 @@ pub fn run() -> anyhow::Result<()> {
         start_node(&bin.join(crate::exe("bitcraps-node")), &node_dir, &node_dir.join("absent.toml"), |_| {})?;
     let headless = measure(node.child.id())?;
 
-    let mut dashboard = Guard::spawn(
-        Command::new(bin.join(crate::exe("bitcraps-dashboard")))
-            .args(["--connect", &api_url])
-            .env("BITCRAPS_TOKEN", &token)
-            .env("DISPLAY", &display)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-        "bitcraps-dashboard",
-    )?;
-    let window = measure(dashboard.child.id())?;
-    dashboard.child.kill()?;
-    dashboard.child.wait()?;
+    // Each tab draws a different amount, and every frame is rasterised whole: one reading per tab.
+    let prefs = fresh_dir("measure-dashboard-prefs")?;
+    let mut windows = Vec::new();
+    for tab in TABS {
+        let mut dashboard = Guard::spawn(
+            Command::new(bin.join(crate::exe("bitcraps-dashboard")))
+                .args(["--connect", &api_url, "--tab", tab])
+                .env("BITCRAPS_TOKEN", &token)
+                .env("DISPLAY", &display)
+                .env("XDG_DATA_HOME", &prefs)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            "bitcraps-dashboard",
+        )?;
+        windows.push((format!("bitcraps-dashboard (connected, {tab} tab)"), measure(dashboard.child.id())?));
+        dashboard.child.kill()?;
+        dashboard.child.wait()?;
+    }
     let starts = (0..START_RUNS)
         .map(|_| start_up(&bin.join(crate::exe("bitcraps-dashboard")), &api_url, &token, &node_id, &display))
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -73,11 +81,9 @@ pub fn run() -> anyhow::Result<()> {
 
     println!("\nIdle for {} s after {} s warm-up (release builds):", IDLE.as_secs(), WARM_UP.as_secs());
     println!("{:<44} {:>8} {:>12} {:>12}", "process", "CPU %", "RSS end MiB", "RSS max MiB");
-    for (name, r) in [
-        ("bitcraps-node (headless)", &headless),
-        ("bitcraps (tray app + node, dashboard closed)", &tray),
-        ("bitcraps-dashboard (window, connected)", &window),
-    ] {
+    let processes =
+        [("bitcraps-node (headless)".to_owned(), headless), ("bitcraps (tray app + node)".to_owned(), tray)];
+    for (name, r) in processes.iter().chain(&windows) {
         println!("{name:<44} {:>8.2} {:>12.1} {:>12.1}", r.cpu_percent, r.rss_mib_end, r.rss_mib_max);
     }
     let ms: Vec<String> = starts.iter().map(|d| format!("{:.0}", d.as_secs_f64() * 1000.0)).collect();
