@@ -71,6 +71,8 @@ fn plot(ui: &mut egui::Ui, id: &str, width: f32, history: &LatencyHistory, newes
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
+        // At least the last minute: one point alone would otherwise get an axis reaching hours into the future.
+        .include_x(-1.0)
         .include_x(0.0)
         .include_y(0.0)
         .x_grid_spacer(uniform_grid_spacer(|input: GridInput| minute_steps(input.base_step_size)))
@@ -79,7 +81,7 @@ fn plot(ui: &mut egui::Ui, id: &str, width: f32, history: &LatencyHistory, newes
     if series.len() > 1 {
         plot = plot.legend(Legend::default());
     }
-    plot.show(ui, |plot_ui| {
+    crate::plot_frame::show_outlined(ui, plot, |plot_ui| {
         for (name, points) in series {
             plot_ui.line(Line::new(name, PlotPoints::from(points)));
         }

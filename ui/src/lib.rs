@@ -24,6 +24,7 @@ pub mod history_loader;
 pub mod latency_history;
 pub mod peers;
 pub mod plot_decimate;
+pub mod plot_frame;
 pub mod resource_charts;
 pub mod resources;
 pub mod rule_editor;

@@ -210,7 +210,7 @@ fn draw(ui: &mut egui::Ui, chart: &Chart, frame: &Frame, origin_ms: u64, items: 
     if chart.series.len() > 1 || frame.view.range == TimeRange::Hour {
         plot = plot.legend(Legend::default());
     }
-    plot.show(ui, items);
+    crate::plot_frame::show_outlined(ui, plot, items);
 }
 
 fn live_lines(
