@@ -80,11 +80,11 @@ pub fn run() -> anyhow::Result<()> {
     app.child.kill()?;
 
     println!("\nIdle for {} s after {} s warm-up (release builds):", IDLE.as_secs(), WARM_UP.as_secs());
-    println!("{:<44} {:>8} {:>12} {:>12}", "process", "CPU %", "RSS end MiB", "RSS max MiB");
+    println!("{:<46} {:>8} {:>12} {:>12}", "process", "CPU %", "RSS end MiB", "RSS max MiB");
     let processes =
         [("bitcraps-node (headless)".to_owned(), headless), ("bitcraps (tray app + node)".to_owned(), tray)];
     for (name, r) in processes.iter().chain(&windows) {
-        println!("{name:<44} {:>8.2} {:>12.1} {:>12.1}", r.cpu_percent, r.rss_mib_end, r.rss_mib_max);
+        println!("{name:<46} {:>8.2} {:>12.1} {:>12.1}", r.cpu_percent, r.rss_mib_end, r.rss_mib_max);
     }
     let ms: Vec<String> = starts.iter().map(|d| format!("{:.0}", d.as_secs_f64() * 1000.0)).collect();
     let mut sorted = starts.clone();
