@@ -6,7 +6,7 @@ use egui_plot::{GridInput, GridMark, Legend, Line, Plot, PlotPoints, uniform_gri
 
 use crate::format;
 use crate::latency_history::{LatencyHistory, LatencyPoint};
-use crate::resource_charts::{minute_steps, minutes_label};
+use crate::resource_charts::{minute_steps, minutes_label, value_steps};
 
 /// Shown instead of the plots until the node has reported a consensus round or a propagation.
 pub const NO_LATENCY_YET: &str = "No consensus rounds or mesh messages measured yet";
@@ -76,6 +76,7 @@ fn plot(ui: &mut egui::Ui, id: &str, width: f32, history: &LatencyHistory, newes
         .include_x(0.0)
         .include_y(0.0)
         .x_grid_spacer(uniform_grid_spacer(|input: GridInput| minute_steps(input.base_step_size)))
+        .y_grid_spacer(uniform_grid_spacer(|input: GridInput| value_steps(input.base_step_size)))
         .x_axis_formatter(|mark: GridMark, _| minutes_label(mark.value))
         .y_axis_formatter(|mark: GridMark, _| format::millis(mark.value));
     if series.len() > 1 {

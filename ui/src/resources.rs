@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::format;
 use crate::plot_decimate::min_max_per_column;
 use crate::resource_charts::{
-    CHARTS, Chart, SERIES_COLORS, TimeRange, YScale, hover_label, minute_steps, minutes_label,
+    CHARTS, Chart, SERIES_COLORS, TimeRange, YScale, hover_label, minute_steps, minutes_label, value_steps,
 };
 use crate::state::{DashboardState, HISTORY_MS};
 use crate::stored_history::{HOUR_MS, StoredHistory};
@@ -202,7 +202,9 @@ fn draw(ui: &mut egui::Ui, chart: &Chart, frame: &Frame, origin_ms: u64, items: 
             HoverPosition::Elsewhere { .. } => None,
         });
     if scale == YScale::Linear {
-        plot = plot.include_y(0.0);
+        plot = plot
+            .include_y(0.0)
+            .y_grid_spacer(uniform_grid_spacer(|input: GridInput| value_steps(input.base_step_size)));
     }
     if let Some(y) = frame.include_y {
         plot = plot.include_y(scale.to_plot(y, unit));
