@@ -2,7 +2,7 @@
 //! quantiles the node sent in each snapshot and live update ([`crate::latency_history`]). The x axis is minutes
 //! before the newest point (node time), so the plots move only when the node sends something.
 
-use egui_plot::{GridInput, GridMark, Legend, Line, Plot, PlotPoints, uniform_grid_spacer};
+use egui_plot::{GridInput, GridMark, Line, Plot, PlotPoints, uniform_grid_spacer};
 
 use crate::format;
 use crate::latency_history::{LatencyHistory, LatencyPoint};
@@ -80,7 +80,7 @@ fn plot(ui: &mut egui::Ui, id: &str, width: f32, history: &LatencyHistory, newes
         .x_axis_formatter(|mark: GridMark, _| minutes_label(mark.value))
         .y_axis_formatter(|mark: GridMark, _| format::millis(mark.value));
     if series.len() > 1 {
-        plot = plot.legend(Legend::default());
+        plot = plot.legend(crate::plot_frame::legend());
     }
     crate::plot_frame::show_outlined(ui, plot, |plot_ui| {
         for (name, points) in series {

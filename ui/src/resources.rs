@@ -8,9 +8,7 @@
 
 use bitcraps_api::ResourceSample;
 use egui::Id;
-use egui_plot::{
-    FilledArea, GridInput, GridMark, HoverPosition, Legend, Line, Plot, PlotPoints, PlotUi, uniform_grid_spacer,
-};
+use egui_plot::{FilledArea, GridInput, GridMark, HoverPosition, Line, Plot, PlotPoints, PlotUi, uniform_grid_spacer};
 use serde::{Deserialize, Serialize};
 
 use crate::format;
@@ -210,7 +208,7 @@ fn draw(ui: &mut egui::Ui, chart: &Chart, frame: &Frame, origin_ms: u64, items: 
         plot = plot.include_y(scale.to_plot(y, unit));
     }
     if chart.series.len() > 1 || frame.view.range == TimeRange::Hour {
-        plot = plot.legend(Legend::default());
+        plot = plot.legend(crate::plot_frame::legend());
     }
     crate::plot_frame::show_outlined(ui, plot, items);
 }
