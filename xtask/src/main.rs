@@ -57,7 +57,7 @@ enum Task {
     TestWindows,
     /// Check the architecture invariants with `cargo tree`.
     Invariants,
-    /// Type-check the cross-platform crates for Windows (MSVC) and macOS (aarch64).
+    /// Type-check the product's crates, the tray app included, for Windows (MSVC) and macOS (aarch64).
     CheckCross,
     /// Run only the end-to-end tests (browser, desktop, whole game, notifications, screenshots), after building.
     E2e {
