@@ -1,9 +1,9 @@
 //! `cargo xtask measure-idle`: idle CPU and memory of the release binaries, 30 s each, read from /proc (Linux).
 //!
 //! Measures the headless node, the tray app with its embedded node (dashboard closed) and the dashboard window
-//! connected to a node (once on each tab), each under Xvfb where it needs a display. Then the dashboard's start-up: from spawning the
-//! process to its window titled "connected", which it sets in the frame that first shows the node's live snapshot
-//! (polled with xdotool every 10 ms). Prints tables for the closing note.
+//! connected to a node (once on each tab), each under Xvfb where it needs a display. Then the dashboard's start-up:
+//! from spawning the process to its window titled "connected", which it sets in the frame that first shows the
+//! node's live snapshot (polled with xdotool every 10 ms). Prints tables for the closing note.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
