@@ -135,14 +135,7 @@ impl Sim {
 
     /// A second commit of machine `bad` for `round` (attempt 0), different from the one its machine will make.
     fn twin_commit(&self, bad: usize, round: u64) -> (Message, SignedMessage) {
-        let twin = Message {
-            version: bitcraps_wire::PROTOCOL_VERSION,
-            origin: self.id(bad),
-            timestamp_ms: self.now,
-            payload: Payload::Commit { table: TABLE, round, attempt: 0, commitment: [7; 32], actions: vec![] },
-        };
-        let signed = SignedMessage::sign(&twin, &self.keys[bad]);
-        (twin, signed)
+        commit_by(&self.keys[bad], self.now, round, [7; 32], vec![])
     }
 
     /// Runs until the first `honest` machines finished `round` (or 30 simulated seconds passed), then checks that
@@ -166,6 +159,24 @@ impl Sim {
             m.queue(Action::Bet { kind, amount }, self.now);
         }
     }
+}
+
+/// A commit for `round` (attempt 0) at this table, signed by `key` at `now`.
+fn commit_by(
+    key: &SigningKey,
+    now: u64,
+    round: u64,
+    commitment: [u8; 32],
+    actions: Vec<Action>,
+) -> (Message, SignedMessage) {
+    let message = Message {
+        version: bitcraps_wire::PROTOCOL_VERSION,
+        origin: NodeId(key.verifying_key().to_bytes()),
+        timestamp_ms: now,
+        payload: Payload::Commit { table: TABLE, round, attempt: 0, commitment, actions },
+    };
+    let signed = SignedMessage::sign(&message, key);
+    (message, signed)
 }
 
 #[test]
@@ -254,19 +265,9 @@ fn equivocation_is_reported_and_the_equivocator_withholds() {
     // While the table bets, the bad player signs a commit for the coming round; its machine then commits again,
     // differently, when the round opens.
     assert_eq!(sim.machines[0].phase().name(), "betting");
-    let twin = Message {
-        version: bitcraps_wire::PROTOCOL_VERSION,
-        origin: sim.id(bad),
-        timestamp_ms: sim.now,
-        payload: Payload::Commit {
-            table: TableId([9; 16]),
-            round,
-            attempt: 0,
-            commitment: [7; 32],
-            actions: vec![Action::Bet { kind: BetKind::Field, amount: 5 }],
-        },
-    };
-    sim.queue.push_back((bad, SignedMessage::sign(&twin, &sim.keys[bad])));
+    let bet = vec![Action::Bet { kind: BetKind::Field, amount: 5 }];
+    let (_, twin) = commit_by(&sim.keys[bad], sim.now, round, [7; 32], bet);
+    sim.queue.push_back((bad, twin));
     sim.run(sim.now + 3_000);
     assert!(sim.equivocations >= 3, "every honest machine saw it");
     let state = sim.machines[0].state();
@@ -383,19 +384,7 @@ fn a_silent_joiner_whose_commit_reached_only_some_machines_does_not_split_their_
     }
     let outsider = SigningKey::from_bytes(&[99; 32]);
     let outsider_id = NodeId(outsider.verifying_key().to_bytes());
-    let commit = Message {
-        version: bitcraps_wire::PROTOCOL_VERSION,
-        origin: outsider_id,
-        timestamp_ms: sim.now,
-        payload: Payload::Commit {
-            table: TABLE,
-            round,
-            attempt: 0,
-            commitment: [5; 32],
-            actions: vec![Action::Join { buy_in: 1_000 }],
-        },
-    };
-    let signed = SignedMessage::sign(&commit, &outsider);
+    let (commit, signed) = commit_by(&outsider, sim.now, round, [5; 32], vec![Action::Join { buy_in: 1_000 }]);
     for to in 0..2 {
         let out = sim.machines[to].on_message(&commit, &signed, outsider_id, sim.now);
         sim.absorb(to, out);
