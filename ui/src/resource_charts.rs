@@ -308,6 +308,9 @@ mod tests {
         assert_eq!(minute_steps(3.0), [5.0, 10.0, 30.0]);
         assert_eq!(minute_steps(0.6), [1.0, 2.0, 5.0]);
         assert_eq!(minute_steps(1e9), [30.0, 60.0, 120.0]);
+        assert_eq!(minutes_label(-15.0), "-15 min");
+        assert_eq!(minutes_label(-0.25), "-0.25 min");
+        assert_eq!(minutes_label(-1e-9), "0 min");
     }
 
     #[test]
