@@ -45,7 +45,7 @@ struct AppState {
 
 fn main() -> anyhow::Result<()> {
     let options = bitcraps_node::resolve_options(None, None)?;
-    let _log_guard = bitcraps_node::logging::init(&options.data_dir, &options.config.log)?;
+    let _log_guard = bitcraps_cli::logging::init(&options.data_dir, &options.config.log)?;
     let first_launch: Vec<String> = std::env::args().collect();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| on_launch_flags(app, &argv)))

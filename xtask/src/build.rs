@@ -8,7 +8,7 @@ use anyhow::Context;
 use crate::process::{cargo_command, output, run, workspace_root};
 
 /// The binaries a full build makes: the headless node, the native dashboard, the desktop app.
-const NATIVE_PACKAGES: &[&str] = &["bitcraps-node", "bitcraps-ui", "bitcraps-desktop"];
+const NATIVE_PACKAGES: &[&str] = &["bitcraps-cli", "bitcraps-ui", "bitcraps-desktop"];
 
 /// The workspace's target dir (honours CARGO_TARGET_DIR).
 pub fn target_dir() -> anyhow::Result<PathBuf> {

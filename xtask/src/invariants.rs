@@ -20,6 +20,38 @@ const RULES: &[(&str, &str, &[&str], &str)] = &[
         &["tokio", "rusqlite", "egui", "snow", "mdns-sd"],
         "the wire format is pure (no I/O): fuzzable alone, usable by any transport",
     ),
+    (
+        "bitcraps-storage",
+        "",
+        &["bitcraps-ledger", "bitcraps-net", "bitcraps-table", "bitcraps-node", "tokio", "snow", "mdns-sd", "egui"],
+        "storage is the bottom layer: rows, not meaning; it imports no domain crate and no runtime",
+    ),
+    (
+        "bitcraps-ledger",
+        "",
+        &["bitcraps-net", "bitcraps-table", "bitcraps-node", "tokio", "snow", "mdns-sd", "egui"],
+        "the ledger sits on storage and the rules engine only",
+    ),
+    (
+        "bitcraps-net",
+        "",
+        &[
+            "rusqlite",
+            "libsqlite3-sys",
+            "bitcraps-rules",
+            "bitcraps-storage",
+            "bitcraps-ledger",
+            "bitcraps-table",
+            "bitcraps-node",
+        ],
+        "the mesh moves signed messages and knows nothing of what they mean: no SQLite, no rules, no ledger",
+    ),
+    (
+        "bitcraps-table",
+        "",
+        &["bitcraps-node", "axum", "sysinfo", "notify-rust", "egui"],
+        "the table protocol sits below the node: no API server, sampler or notifications",
+    ),
     ("bitcraps-node", "", &["egui", "eframe", "egui_plot", "tauri", "wry", "tao"], "core depends on no GUI crate"),
     ("bitcraps-journal", "", &["egui", "eframe", "egui_plot", "tauri", "wry", "tao"], "core depends on no GUI crate"),
     (
@@ -36,9 +68,28 @@ const RULES: &[(&str, &str, &[&str], &str)] = &[
     ),
 ];
 
+/// Host-only crates: binaries (bitcraps-cli, the tray app, xtask) use them; no library crate may.
+const HOST_ONLY: &[&str] = &["clap", "tracing-subscriber", "anyhow"];
+
+/// The library crates that must not depend on [`HOST_ONLY`] crates.
+const LIBRARIES: &[&str] = &[
+    "bitcraps-api",
+    "bitcraps-rules",
+    "bitcraps-wire",
+    "bitcraps-journal",
+    "bitcraps-storage",
+    "bitcraps-ledger",
+    "bitcraps-net",
+    "bitcraps-table",
+    "bitcraps-node",
+];
+
 pub fn check() -> anyhow::Result<()> {
     let mut broken = Vec::new();
-    for (package, target, forbidden, why) in RULES {
+    let host_only = LIBRARIES.iter().map(|p| {
+        (*p, "", HOST_ONLY, "libraries leave clap, tracing-subscriber and anyhow to the binaries (bitcraps-cli)")
+    });
+    for (package, target, forbidden, why) in RULES.iter().copied().chain(host_only) {
         let mut cmd = cargo_command();
         cmd.args(["tree", "-p", package, "-e", "normal", "--prefix", "none", "--format", "{lib}"]);
         if !target.is_empty() {

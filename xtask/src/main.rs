@@ -101,7 +101,7 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Task::E2eNotifications => {
-            process::cargo(&["build", "-p", "bitcraps-node", "--bin", "bitcraps-node"])?;
+            process::cargo(&["build", "-p", "bitcraps-cli", "--bin", "bitcraps-node"])?;
             e2e::notifications::run()
         }
         Task::Fuzz { seconds } => fuzz::run(seconds),

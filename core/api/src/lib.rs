@@ -19,6 +19,7 @@ mod events;
 mod metrics;
 mod net;
 mod resources;
+mod setting;
 mod snapshot;
 
 pub use alerts::{AlertComparison, AlertHistoryEntry, AlertRule, AlertRuleKind, AlertSeverity, NoDataPolicy};
@@ -26,6 +27,7 @@ pub use events::{ClientMessage, Event, EventKind, ServerMessage};
 pub use metrics::{MetricPoint, MetricRange};
 pub use net::{LatencyQuantiles, NetStats, NetSummary, PeerSummary, ReasonCount};
 pub use resources::ResourceSample;
+pub use setting::{InvalidSetting, check_range};
 pub use snapshot::{
     AlertSummary, BalanceChange, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, JournalStatus, NodeInfo,
     RollSummary, SeatSummary, Snapshot, TableSummary,

@@ -5,11 +5,14 @@
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+use bitcraps_api::{InvalidSetting, check_range};
 use serde::Deserialize;
 
-mod net;
+pub use bitcraps_net::{NetConfig, StaticPeer};
+pub use bitcraps_storage::{GameRetention, GamesConfig, StorageConfig};
+pub use bitcraps_table::config::ConsensusConfig;
 
-pub use net::{ConsensusConfig, NetConfig, StaticPeer};
+pub use crate::alerts::config::AlertsConfig;
 
 /// Everything the node reads from its configuration file.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -54,7 +57,7 @@ impl JournalSettings {
     /// The journal's configuration for `dir`, or the error naming the bad key.
     pub fn journal_config(&self, dir: PathBuf) -> Result<bitcraps_journal::JournalConfig, ConfigError> {
         let mut config = bitcraps_journal::JournalConfig::new(dir);
-        config.backend = self.backend.parse().map_err(|_| ConfigError::Invalid {
+        config.backend = self.backend.parse().map_err(|_| InvalidSetting {
             key: "journal.backend",
             value: format!("{:?}", self.backend),
             allowed: "one of auto, std, compio, compio-poll, gcd".to_owned(),
@@ -66,29 +69,6 @@ impl JournalSettings {
             every: std::time::Duration::from_millis(self.sync_every_ms),
         };
         Ok(config)
-    }
-}
-
-/// Alerting: desktop notifications and rules beyond (or replacing) the defaults of `crate::alerts::defaults`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AlertsConfig {
-    /// Show desktop notifications when alerts fire (and resolve, where the rule asks).
-    pub notifications: bool,
-    /// `[[alerts.rules]]`: a rule named like a default replaces it; any other name adds a rule.
-    pub rules: Vec<bitcraps_api::AlertRule>,
-}
-
-impl Default for AlertsConfig {
-    fn default() -> Self {
-        Self { notifications: true, rules: Vec::new() }
-    }
-}
-
-impl AlertsConfig {
-    /// The default rules merged with the configured ones, validated.
-    pub fn validated_rules(&self) -> Result<Vec<crate::alerts::rules::Rule>, ConfigError> {
-        Ok(crate::alerts::rules::validate_all(&crate::alerts::defaults::merged(&self.rules))?)
     }
 }
 
@@ -120,63 +100,15 @@ pub struct SamplerConfig {
     pub retention_days: u64,
 }
 
-/// SQLite tuning (the runbook's pragmas).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct StorageConfig {
-    /// Page cache in KiB (`PRAGMA cache_size = -N`).
-    pub cache_size_kib: u64,
-    /// Bytes of memory-mapped I/O (`PRAGMA mmap_size`).
-    pub mmap_size_bytes: u64,
-}
-
 /// Logging.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
-    /// A `tracing` filter directive, e.g. `info` or `bitcraps_node=debug,info`.
+    /// A `tracing` filter directive, e.g. `info` or `bitcraps_node=debug,info` (checked by the host that installs
+    /// the subscriber: `bitcraps_cli::logging::check_level`).
     pub level: String,
     /// Daily log files kept in `<data dir>/logs`.
     pub max_files: usize,
-}
-
-/// Game history retention and the idle-time database maintenance (the runbook: 90 days active, 1 year
-/// archived).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct GamesConfig {
-    /// Days a finished or idle game stays in the live tables.
-    pub active_days: u64,
-    /// What happens to a game after `active_days`: `archive` (gzip-compressed JSON) or `delete`.
-    pub retention: GameRetention,
-    /// Days an archived game is kept before it is deleted.
-    pub archive_days: u64,
-    /// Maintenance runs only after this many minutes without a committed roll.
-    pub idle_minutes: u64,
-    /// Hours between maintenance runs.
-    pub maintenance_interval_hours: u64,
-}
-
-/// What happens to games past `games.active_days`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GameRetention {
-    /// Exported as JSON, gzip level 6, into the `game_archive` table.
-    Archive,
-    /// Deleted.
-    Delete,
-}
-
-impl Default for GamesConfig {
-    fn default() -> Self {
-        Self {
-            active_days: 90,
-            retention: GameRetention::Archive,
-            archive_days: 365,
-            idle_minutes: 10,
-            maintenance_interval_hours: 24,
-        }
-    }
 }
 
 impl Default for ApiConfig {
@@ -188,12 +120,6 @@ impl Default for ApiConfig {
 impl Default for SamplerConfig {
     fn default() -> Self {
         Self { interval_ms: 1000, history_minutes: 15, retention_days: 7 }
-    }
-}
-
-impl Default for StorageConfig {
-    fn default() -> Self {
-        Self { cache_size_kib: 64_000, mmap_size_bytes: 268_435_456 }
     }
 }
 
@@ -210,8 +136,8 @@ pub enum ConfigError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("config file {path}: {message}")]
     Parse { path: PathBuf, message: String },
-    #[error("config key `{key}` = {value}: {allowed}")]
-    Invalid { key: &'static str, value: String, allowed: String },
+    #[error(transparent)]
+    Invalid(#[from] InvalidSetting),
     #[error("config [alerts]: {0}")]
     AlertRule(#[from] crate::alerts::rules::RuleError),
 }
@@ -252,59 +178,25 @@ impl Config {
         check_range("sampler.retention_days", self.sampler.retention_days, 1..=3650, "")?;
         check_range("api.event_history", self.api.event_history, 16..=1_000_000, "")?;
         if !self.api.bind.is_loopback() && !self.api.allow_remote {
-            return Err(ConfigError::Invalid {
+            return Err(ConfigError::Invalid(InvalidSetting {
                 key: "api.bind",
                 value: self.api.bind.to_string(),
                 allowed: "a loopback address (127.0.0.1 or ::1); set api.allow_remote = true to serve beyond this \
                           machine"
                     .to_owned(),
-            });
+            }));
         }
-        check_range("storage.cache_size_kib", self.storage.cache_size_kib, 1024..=4_194_304, "1 MiB to 4 GiB")?;
-        check_range("storage.mmap_size_bytes", self.storage.mmap_size_bytes, 0..=1 << 40, "1 TiB")?;
+        self.storage.validate()?;
         check_range("log.max_files", self.log.max_files, 1..=365, "")?;
         self.games.validate()?;
         self.net.validate()?;
         self.consensus.validate()?;
         self.alerts.validated_rules()?;
-        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
-            return Err(ConfigError::Invalid {
-                key: "log.level",
-                value: format!("{:?}", self.log.level),
-                allowed: format!("a tracing filter such as \"info\" or \"bitcraps_node=debug,info\" ({e})"),
-            });
-        }
         Ok(())
-    }
-}
-
-impl GamesConfig {
-    fn validate(&self) -> Result<(), ConfigError> {
-        let g = self;
-        check_range("games.active_days", g.active_days, 1..=3650, "")?;
-        check_range("games.archive_days", g.archive_days, 1..=36_500, "")?;
-        check_range("games.idle_minutes", g.idle_minutes, 1..=1440, "")?;
-        check_range("games.maintenance_interval_hours", g.maintenance_interval_hours, 1..=720, "")
     }
 }
 
 /// Validates a sampler interval, at start-up and when changed through the API.
 pub fn validate_sampler_interval(interval_ms: u64) -> Result<(), ConfigError> {
-    check_range("sampler.interval_ms", interval_ms, SAMPLER_INTERVAL_RANGE_MS, "milliseconds")
-}
-
-/// Accepts `value` inside `range`; otherwise an error naming the key, the value and the range (plus `note`, if any,
-/// in parentheses). The allowed text is derived from the range checked, so the two cannot drift apart.
-fn check_range<T: PartialOrd + std::fmt::Display>(
-    key: &'static str,
-    value: T,
-    range: std::ops::RangeInclusive<T>,
-    note: &str,
-) -> Result<(), ConfigError> {
-    if range.contains(&value) {
-        return Ok(());
-    }
-    let note = if note.is_empty() { String::new() } else { format!(" ({note})") };
-    let allowed = format!("an integer from {} to {}{note}", range.start(), range.end());
-    Err(ConfigError::Invalid { key, value: value.to_string(), allowed })
+    Ok(check_range("sampler.interval_ms", interval_ms, SAMPLER_INTERVAL_RANGE_MS, "milliseconds")?)
 }

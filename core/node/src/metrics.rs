@@ -10,7 +10,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::{Registry, Unit};
 
-use crate::net::metrics::NetStatus;
+use bitcraps_net::metrics::NetStatus;
 
 type FloatGauge = Gauge<f64, AtomicU64>;
 /// Labels of the API request counter: endpoint and status code.

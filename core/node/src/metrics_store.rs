@@ -5,8 +5,8 @@
 use bitcraps_api::ResourceSample;
 use rusqlite::Connection;
 
-use crate::storage::metric_summaries::{self, Summary};
-use crate::storage::resource_samples;
+use bitcraps_storage::metric_summaries::{self, Summary};
+use bitcraps_storage::resource_samples;
 
 /// One minute.
 pub const MINUTE_MS: u64 = 60_000;

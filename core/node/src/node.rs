@@ -7,17 +7,64 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bitcraps_api::{API_TOKEN_FILE, API_URL_FILE, EventKind, Snapshot};
+use bitcraps_journal::JournalError;
+use bitcraps_ledger::GameError;
+use bitcraps_net::now_ms;
+use bitcraps_storage::{self as storage, Db, StorageError};
 use rand::RngCore;
 use tokio::sync::watch;
 
 use crate::api::{self, ApiState};
-use crate::config::Config;
-use crate::identity::Identity;
-use crate::lock::DataDirLock;
+use crate::config::{Config, ConfigError};
+use crate::identity::{Identity, IdentityError};
+use crate::lock::{DataDirLock, LockError};
 use crate::paths::{DB_FILE, JOURNAL_DIR, write_private};
-use crate::sampler::Sampler;
-use crate::state::{Shared, SharedParts, now_ms};
-use crate::storage;
+use crate::sampler::{Sampler, SamplerError};
+use crate::state::{Shared, SharedParts};
+
+/// Why the node did not start. Each variant names what failed and where, so a host can show it as is.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("refusing to start: the ledger check of {path} failed: {source}")]
+    LedgerCheck { path: String, source: GameError },
+    #[error("table journal in {dir}: {source}")]
+    Journal { dir: String, source: JournalError },
+    #[error("cannot listen on {addr} (config {what}): {source}")]
+    Listen { what: &'static str, addr: String, source: std::io::Error },
+    #[error("{path}: {source}")]
+    File { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Alerts(#[from] crate::alerts::service::StartError),
+    #[error("mesh tables: {0}")]
+    Tables(GameError),
+    #[error(transparent)]
+    Sampler(#[from] SamplerError),
+    #[error("resource sampler thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// Why a clean shutdown did not finish cleanly (the node is stopped either way).
+#[derive(Debug, thiserror::Error)]
+pub enum StopError {
+    #[error("the sampler thread panicked")]
+    SamplerPanicked,
+    #[error("a node task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("closing the table journal: {0}")]
+    Journal(#[from] JournalError),
+    #[error("the API server: {0}")]
+    Server(#[from] std::io::Error),
+    #[error("checkpointing the database: {0}")]
+    Checkpoint(#[from] rusqlite::Error),
+}
 
 /// Everything [`Node::start`] needs.
 #[derive(Debug, Clone)]
@@ -47,27 +94,31 @@ pub struct NodeHandle {
 impl Node {
     /// Starts a node on `options.data_dir`: takes the data dir lock, loads the identity, opens the database,
     /// starts the resource sampler and serves the control API. Must be called inside a tokio runtime.
-    pub async fn start(options: NodeOptions) -> anyhow::Result<NodeHandle> {
+    pub async fn start(options: NodeOptions) -> Result<NodeHandle, StartError> {
         let NodeOptions { config, data_dir } = options;
         config.validate()?;
         let lock = DataDirLock::acquire(&data_dir)?;
         let identity = Identity::load_or_create(&data_dir)?;
         let db_path = data_dir.join(DB_FILE);
         let db = storage::open(&db_path, &config.storage)?;
-        let ledger = crate::games::check::check_store(&db)
-            .map_err(|e| anyhow::anyhow!("refusing to start: the ledger check of {} failed: {e}", db_path.display()))?;
+        let ledger = bitcraps_ledger::check::check_store(&db)
+            .map_err(|source| StartError::LedgerCheck { path: db_path.display().to_string(), source })?;
         tracing::info!(minted = %ledger.minted, tables = ledger.tables, rolls = ledger.rolls, "ledger check passed");
         let started_at_ms = now_ms();
         let interval_ms = config.sampler.interval_ms;
         let sample_capacity = usize::try_from(config.sampler.history_minutes * 60_000 / interval_ms).unwrap_or(900);
         let history_start = started_at_ms.saturating_sub(config.sampler.history_minutes * 60_000);
-        let history = storage::resource_samples::recent(&db, history_start, sample_capacity)?;
+        let history =
+            storage::resource_samples::recent(&db, history_start, sample_capacity).map_err(StorageError::from)?;
         let journal = open_journal(&config, &data_dir)?;
 
-        let listener = tokio::net::TcpListener::bind((config.api.bind, config.api.port)).await.map_err(|e| {
-            anyhow::anyhow!("cannot listen on {}:{} (config api.bind/api.port): {e}", config.api.bind, config.api.port)
-        })?;
-        let addr = listener.local_addr()?;
+        let listen_error = |source| StartError::Listen {
+            what: "api.bind/api.port",
+            addr: format!("{}:{}", config.api.bind, config.api.port),
+            source,
+        };
+        let listener = tokio::net::TcpListener::bind((config.api.bind, config.api.port)).await.map_err(listen_error)?;
+        let addr = listener.local_addr().map_err(listen_error)?;
         let api_url = format!("http://{addr}");
         let token = load_or_create_token(&data_dir)?;
         let web_dir = config.api.web_dir.clone().unwrap_or_else(default_web_dir);
@@ -85,7 +136,7 @@ impl Node {
             event_history: config.api.event_history,
             sampler_interval_ms: interval_ms,
             sample_capacity,
-            db,
+            db: Db::new(db),
             history,
             alerts,
             journal: journal_status(&journal),
@@ -95,14 +146,16 @@ impl Node {
         let state =
             ApiState { shared: shared.clone(), shutdown: shutdown_rx.clone(), request_shutdown: shutdown_tx.clone() };
         let server = tokio::spawn(api::serve(listener, state));
-        crate::games::maintenance::spawn(shared.clone(), shutdown_rx.clone(), config.games.clone());
+        crate::maintenance::spawn(shared.db().clone(), shutdown_rx.clone(), config.games.clone());
         let net = if config.net.enabled {
-            crate::net::start::start(&config, &identity, shared.clone(), journal.appender(), shutdown_rx.clone())?
+            crate::start::start(&config, &identity, &shared, journal.appender(), shutdown_rx.clone())?
         } else {
             Vec::new()
         };
         let sampler = spawn_sampler(shared.clone(), shutdown_rx, config.sampler.retention_days)?;
-        write_private(&data_dir.join(API_URL_FILE), api_url.as_bytes())?;
+        let url_file = data_dir.join(API_URL_FILE);
+        write_private(&url_file, api_url.as_bytes())
+            .map_err(|source| StartError::File { path: url_file.display().to_string(), source })?;
         tracing::info!(node_id = %shared.node_id, %api_url, data_dir = %data_dir.display(), "node started");
         Ok(NodeHandle {
             shared,
@@ -184,13 +237,11 @@ impl NodeHandle {
     }
 
     /// Stops the node: tells clients, stops the sampler and the API, checkpoints the database, removes `api-url`.
-    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+    pub async fn shutdown(mut self) -> Result<(), StopError> {
         self.shared.publish(EventKind::NodeStopping, now_ms());
         self.shutdown_tx.send_replace(true);
         if let Some(sampler) = self.sampler.take() {
-            tokio::task::spawn_blocking(move || sampler.join())
-                .await?
-                .map_err(|_| anyhow::anyhow!("the sampler thread panicked"))?;
+            tokio::task::spawn_blocking(move || sampler.join()).await?.map_err(|_| StopError::SamplerPanicked)?;
         }
         // The table protocol appends to the journal: let it stop first.
         for task in self.net.drain(..) {
@@ -208,9 +259,9 @@ impl NodeHandle {
                 self.server.abort();
             }
         }
-        let shared = self.shared.clone();
+        let db = self.shared.db().clone();
         tokio::task::spawn_blocking(move || {
-            shared.db().execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;")
+            db.lock().execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;")
         })
         .await??;
         let _ = std::fs::remove_file(self.shared.data_dir.join(API_URL_FILE));
@@ -225,53 +276,58 @@ fn spawn_sampler(
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
     retention_days: u64,
-) -> anyhow::Result<std::thread::JoinHandle<()>> {
+) -> Result<std::thread::JoinHandle<()>, StartError> {
     let mut sampler = Sampler::new()?;
     // A tiny timer runtime of the thread's own, so that a shutdown wakes the wait at once.
-    let timer = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
-    let handle = std::thread::Builder::new().name("resource-sampler".into()).spawn(move || {
-        let retention_ms = retention_days * 24 * 3_600_000;
-        let mut next_prune_ms = 0;
-        let mut next_downsample_ms = 0;
-        loop {
-            let interval = Duration::from_millis(shared.sampler_interval_ms.load(Ordering::Relaxed));
-            let stop =
-                timer.block_on(async { tokio::time::timeout(interval, shutdown.wait_for(|s| *s)).await.is_ok() });
-            if stop {
-                return;
-            }
-            let now = now_ms();
-            shared.record_sample(sampler.sample(now, storage::db_size_bytes(&shared.db_path)));
-            if now >= next_downsample_ms {
-                next_downsample_ms = now + crate::metrics_store::MINUTE_MS;
-                if let Err(e) = crate::metrics_store::downsample(
-                    &shared.db(),
-                    now,
-                    crate::metrics_store::Retention { raw_ms: retention_ms, ..Default::default() },
-                ) {
-                    tracing::warn!(error = %e, "could not downsample resource samples");
+    let timer = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(StartError::Thread)?;
+    let handle = std::thread::Builder::new()
+        .name("resource-sampler".into())
+        .spawn(move || {
+            let retention_ms = retention_days * 24 * 3_600_000;
+            let mut next_prune_ms = 0;
+            let mut next_downsample_ms = 0;
+            loop {
+                let interval = Duration::from_millis(shared.sampler_interval_ms.load(Ordering::Relaxed));
+                let stop =
+                    timer.block_on(async { tokio::time::timeout(interval, shutdown.wait_for(|s| *s)).await.is_ok() });
+                if stop {
+                    return;
+                }
+                let now = now_ms();
+                shared.record_sample(sampler.sample(now, storage::db_size_bytes(&shared.db_path)));
+                if now >= next_downsample_ms {
+                    next_downsample_ms = now + crate::metrics_store::MINUTE_MS;
+                    if let Err(e) = crate::metrics_store::downsample(
+                        &shared.db().lock(),
+                        now,
+                        crate::metrics_store::Retention { raw_ms: retention_ms, ..Default::default() },
+                    ) {
+                        tracing::warn!(error = %e, "could not downsample resource samples");
+                    }
+                }
+                if now >= next_prune_ms {
+                    next_prune_ms = now + 3_600_000;
+                    if let Err(e) =
+                        storage::resource_samples::delete_before(&shared.db().lock(), now.saturating_sub(retention_ms))
+                    {
+                        tracing::warn!(error = %e, "could not prune old resource samples");
+                    }
+                    let history_before = now.saturating_sub(crate::metrics_store::SUMMARY_RETENTION_MS);
+                    if let Err(e) = storage::alert_history::delete_before(&shared.db().lock(), history_before) {
+                        tracing::warn!(error = %e, "could not prune old alert history");
+                    }
                 }
             }
-            if now >= next_prune_ms {
-                next_prune_ms = now + 3_600_000;
-                if let Err(e) = storage::resource_samples::delete_before(&shared.db(), now.saturating_sub(retention_ms))
-                {
-                    tracing::warn!(error = %e, "could not prune old resource samples");
-                }
-                let history_before = now.saturating_sub(crate::metrics_store::SUMMARY_RETENTION_MS);
-                if let Err(e) = storage::alert_history::delete_before(&shared.db(), history_before) {
-                    tracing::warn!(error = %e, "could not prune old alert history");
-                }
-            }
-        }
-    })?;
+        })
+        .map_err(StartError::Thread)?;
     Ok(handle)
 }
 
 /// Opens (verifying and recovering) the table journal in `<data dir>/journal` with the configured backend.
-fn open_journal(config: &Config, data_dir: &Path) -> anyhow::Result<bitcraps_journal::Journal> {
-    let journal = bitcraps_journal::Journal::open(config.journal.journal_config(data_dir.join(JOURNAL_DIR))?)
-        .map_err(|e| anyhow::anyhow!("table journal in {}: {e}", data_dir.join(JOURNAL_DIR).display()))?;
+fn open_journal(config: &Config, data_dir: &Path) -> Result<bitcraps_journal::Journal, StartError> {
+    let dir = data_dir.join(JOURNAL_DIR);
+    let journal = bitcraps_journal::Journal::open(config.journal.journal_config(dir.clone())?)
+        .map_err(|source| StartError::Journal { dir: dir.display().to_string(), source })?;
     tracing::info!(backend = %journal.backend(), records = journal.opened_at().next_seq, "table journal open");
     Ok(journal)
 }
@@ -286,7 +342,7 @@ fn journal_status(journal: &bitcraps_journal::Journal) -> bitcraps_api::JournalS
 }
 
 /// Reuses the token in `<data dir>/api-token` if it is well-formed, else makes a new random one (0600).
-fn load_or_create_token(data_dir: &Path) -> anyhow::Result<String> {
+fn load_or_create_token(data_dir: &Path) -> Result<String, StartError> {
     let path = data_dir.join(API_TOKEN_FILE);
     if let Ok(text) = std::fs::read_to_string(&path) {
         let text = text.trim();
@@ -297,7 +353,8 @@ fn load_or_create_token(data_dir: &Path) -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    write_private(&path, token.as_bytes())?;
+    write_private(&path, token.as_bytes())
+        .map_err(|source| StartError::File { path: path.display().to_string(), source })?;
     Ok(token)
 }
 

@@ -16,23 +16,27 @@ pub fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("org", "BitCraps", "BitCraps")
 }
 
+/// No per-OS default directory exists (no home directory): the caller must pass one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no home directory found: pass {flag}")]
+pub struct NoHomeDir {
+    /// The command-line flag that names the directory instead.
+    pub flag: &'static str,
+}
+
 /// The data dir: the override if given, else the per-OS default.
-pub fn data_dir(override_dir: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub fn data_dir(override_dir: Option<&Path>) -> Result<PathBuf, NoHomeDir> {
     match override_dir {
         Some(dir) => Ok(dir.to_owned()),
-        None => project_dirs()
-            .map(|d| d.data_dir().to_owned())
-            .ok_or_else(|| anyhow::anyhow!("no home directory found: pass --data-dir")),
+        None => project_dirs().map(|d| d.data_dir().to_owned()).ok_or(NoHomeDir { flag: "--data-dir" }),
     }
 }
 
 /// The config file: the override if given, else `config.toml` in the per-OS config dir.
-pub fn config_file(override_file: Option<&Path>) -> anyhow::Result<PathBuf> {
+pub fn config_file(override_file: Option<&Path>) -> Result<PathBuf, NoHomeDir> {
     match override_file {
         Some(file) => Ok(file.to_owned()),
-        None => project_dirs()
-            .map(|d| d.config_dir().join(CONFIG_FILE))
-            .ok_or_else(|| anyhow::anyhow!("no home directory found: pass --config")),
+        None => project_dirs().map(|d| d.config_dir().join(CONFIG_FILE)).ok_or(NoHomeDir { flag: "--config" }),
     }
 }
 

@@ -5,14 +5,17 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use bitcraps_api::{EventKind, Health, JournalStatus, NodeInfo, ResourceSample, Snapshot};
-use rusqlite::Connection;
+use std::sync::Arc;
 
-use crate::alerts::service::AlertService;
+use bitcraps_api::{AlertRule, EventKind, Health, JournalStatus, NodeInfo, ResourceSample, Snapshot};
+use bitcraps_storage::{self as storage, Db, alert_history};
+use bitcraps_table::view::GamesView;
+
+use crate::alerts::engine::{Change, ChangeKind};
+use crate::alerts::service::{AlertService, CommandError};
 use crate::events::EventLog;
 use crate::golden::GoldenSignals;
 use crate::metrics::Metrics;
-use crate::storage;
 
 /// State shared by the sampler, the API server and the node handle.
 #[derive(Debug)]
@@ -32,8 +35,8 @@ pub struct Shared {
     pub journal: JournalStatus,
     pub sampler_interval_ms: AtomicU64,
     /// The mesh tables as the table protocol publishes them, and its command door.
-    pub games: crate::consensus::view::GamesView,
-    db: Mutex<Connection>,
+    pub games: Arc<GamesView>,
+    db: Db,
     samples: Mutex<SampleRing>,
     health: Mutex<Health>,
 }
@@ -57,7 +60,7 @@ pub struct SharedParts {
     pub event_history: usize,
     pub sampler_interval_ms: u64,
     pub sample_capacity: usize,
-    pub db: Connection,
+    pub db: Db,
     pub history: Vec<ResourceSample>,
     pub alerts: AlertService,
     pub journal: JournalStatus,
@@ -82,15 +85,15 @@ impl Shared {
             journal: p.journal,
             sampler_interval_ms: AtomicU64::new(p.sampler_interval_ms),
             games: Default::default(),
-            db: Mutex::new(p.db),
+            db: p.db,
             samples: Mutex::new(SampleRing { samples, capacity: p.sample_capacity }),
             health: Mutex::new(Health::default()),
         }
     }
 
-    /// The database connection. Held briefly: one statement or one transaction.
-    pub fn db(&self) -> MutexGuard<'_, Connection> {
-        lock(&self.db)
+    /// The database handle (a clone shares the connection).
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// Publishes an event stamped `at_ms` and counts it.
@@ -107,7 +110,7 @@ impl Shared {
     pub fn record_sample(&self, mut sample: ResourceSample) {
         sample.db_write_p95_ms = self.golden.db_write.quantiles(sample.at_ms).map(|q| q.p95_ms);
         let started = std::time::Instant::now();
-        let stored = storage::resource_samples::insert(&self.db(), &sample);
+        let stored = storage::resource_samples::insert(&self.db.lock(), &sample);
         self.golden.db_write.record(sample.at_ms, micros(started), stored.is_err());
         if let Err(e) = stored {
             tracing::warn!(error = %e, "could not store a resource sample");
@@ -176,6 +179,48 @@ impl Shared {
             last_event_id,
         }
     }
+
+    /// One alert cycle for `sample` at `now_ms`: evaluate, then publish, store and count every change.
+    pub fn evaluate_alerts(&self, sample: &ResourceSample, now_ms: u64) {
+        let mut metrics = self.alerts.metric_set(sample, &self.golden, now_ms);
+        AlertService::add_mesh(&mut metrics, &self.metrics.net.health(now_ms), now_ms);
+        for change in self.alerts.evaluate(now_ms, &metrics) {
+            self.apply_alert_change(change, now_ms);
+        }
+        self.metrics.observe_alerts(&self.alerts.firing_counts());
+        self.metrics.observe_golden(&self.golden, now_ms);
+    }
+
+    fn apply_alert_change(&self, change: Change, now_ms: u64) {
+        if let Some(entry) = self.alerts.remember(&change, now_ms)
+            && let Err(e) = alert_history::insert(&self.db.lock(), &entry)
+        {
+            tracing::warn!(error = %e, "could not store an alert transition");
+        }
+        if matches!(change.kind, ChangeKind::Firing | ChangeKind::SeverityChanged | ChangeKind::Resolved) {
+            tracing::info!(rule = %change.alert.rule, severity = %change.alert.severity, state = %change.alert.state, message = %change.alert.message, "alert");
+        }
+        self.publish(EventKind::AlertChanged(change.alert), now_ms);
+    }
+
+    /// Acknowledges the alert of `rule`.
+    pub fn ack_alert(&self, rule: &str, now_ms: u64) -> Result<(), CommandError> {
+        let change = self.alerts.ack(rule, now_ms)?;
+        self.apply_alert_change(change, now_ms);
+        Ok(())
+    }
+
+    /// Silences the alert of `rule` for `duration_ms` (0 lifts it).
+    pub fn silence_alert(&self, rule: &str, duration_ms: u64, now_ms: u64) -> Result<(), CommandError> {
+        let change = self.alerts.silence(rule, duration_ms, now_ms)?;
+        self.apply_alert_change(change, now_ms);
+        Ok(())
+    }
+
+    /// Adds or replaces a rule after validating it; it takes effect at the next cycle.
+    pub fn set_alert_rule(&self, rule: &AlertRule) -> Result<(), CommandError> {
+        self.alerts.set_rule(rule)
+    }
 }
 
 fn micros(since: std::time::Instant) -> u64 {
@@ -185,11 +230,4 @@ fn micros(since: std::time::Instant) -> u64 {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every critical section leaves its data whole, so a poisoned lock still holds valid state.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Milliseconds since the Unix epoch: the node's one wall-clock reading, taken at the edges and passed inward.
-pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

@@ -9,7 +9,7 @@ use super::engine::MetricSet;
 use super::notify::NoNotifier;
 use super::rules::{Metric, validate_all};
 use super::service::AlertService;
-use crate::net::metrics::MeshHealth;
+use bitcraps_net::metrics::MeshHealth;
 
 const S: u64 = 1000;
 

@@ -1,7 +1,8 @@
-//! Alerting: rules ([`rules`], [`defaults`]), the pure engine ([`engine`]) with its bounded series ([`series`]) and
+//! Alerting: its config section ([`config`]), rules ([`rules`], [`defaults`]), the pure engine ([`engine`]) with its bounded series ([`series`]) and
 //! notification throttling ([`throttle`]), grouping into desktop notifications ([`notify`]), and the node-side
 //! glue that feeds the engine every sampler interval ([`service`]).
 
+pub mod config;
 pub mod defaults;
 pub mod engine;
 pub mod notify;

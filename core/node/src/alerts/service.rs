@@ -6,17 +6,14 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use bitcraps_api::{
-    AlertHistoryEntry, AlertRule, AlertSeverity, AlertSummary, EventKind, Health, HealthLevel, ResourceSample,
-};
+use bitcraps_api::{AlertHistoryEntry, AlertRule, AlertSeverity, AlertSummary, Health, HealthLevel, ResourceSample};
+use bitcraps_net::metrics::MeshHealth;
+use bitcraps_storage::alert_history;
 
 use super::engine::{Change, ChangeKind, ControlError, Engine, MetricSet};
 use super::notify::{Notifier, group};
 use super::rules::{Metric, Rule, RuleError, validate};
 use crate::golden::GoldenSignals;
-use crate::net::metrics::MeshHealth;
-use crate::state::Shared;
-use crate::storage::alert_history;
 
 /// History entries kept in memory (and in the snapshot).
 pub const HISTORY_IN_MEMORY: usize = 100;
@@ -169,8 +166,25 @@ impl AlertService {
         [AlertSeverity::Info, AlertSeverity::Warning, AlertSeverity::Critical].map(|s| (s, engine.firing_count(s)))
     }
 
+    /// Acknowledges the alert of `rule`; returns the change to publish.
+    pub fn ack(&self, rule: &str, now_ms: u64) -> Result<Change, CommandError> {
+        Ok(lock(&self.engine).ack(rule, now_ms)?)
+    }
+
+    /// Silences the alert of `rule` for `duration_ms` (0 lifts it); returns the change to publish.
+    pub fn silence(&self, rule: &str, duration_ms: u64, now_ms: u64) -> Result<Change, CommandError> {
+        Ok(lock(&self.engine).silence(rule, duration_ms, now_ms)?)
+    }
+
+    /// Adds or replaces a rule after validating it; it takes effect at the next cycle.
+    pub fn set_rule(&self, rule: &AlertRule) -> Result<(), CommandError> {
+        let rule = validate(rule)?;
+        lock(&self.engine).set_rule(rule);
+        Ok(())
+    }
+
     /// Remembers `change` in the history if it is worth keeping; returns the entry.
-    fn remember(&self, change: &Change, now_ms: u64) -> Option<AlertHistoryEntry> {
+    pub fn remember(&self, change: &Change, now_ms: u64) -> Option<AlertHistoryEntry> {
         if matches!(change.kind, ChangeKind::Pending | ChangeKind::Cancelled) {
             return None;
         }
@@ -189,64 +203,29 @@ impl AlertService {
     }
 }
 
-impl Shared {
-    /// One alert cycle for `sample` at `now_ms`: evaluate, then publish, store and count every change.
-    pub fn evaluate_alerts(&self, sample: &ResourceSample, now_ms: u64) {
-        let mut metrics = self.alerts.metric_set(sample, &self.golden, now_ms);
-        AlertService::add_mesh(&mut metrics, &self.metrics.net.health(now_ms), now_ms);
-        for change in self.alerts.evaluate(now_ms, &metrics) {
-            self.apply_alert_change(change, now_ms);
-        }
-        self.metrics.observe_alerts(&self.alerts.firing_counts());
-        self.metrics.observe_golden(&self.golden, now_ms);
-    }
-
-    fn apply_alert_change(&self, change: Change, now_ms: u64) {
-        if let Some(entry) = self.alerts.remember(&change, now_ms)
-            && let Err(e) = alert_history::insert(&self.db(), &entry)
-        {
-            tracing::warn!(error = %e, "could not store an alert transition");
-        }
-        if matches!(change.kind, ChangeKind::Firing | ChangeKind::SeverityChanged | ChangeKind::Resolved) {
-            tracing::info!(rule = %change.alert.rule, severity = %change.alert.severity, state = %change.alert.state, message = %change.alert.message, "alert");
-        }
-        self.publish(EventKind::AlertChanged(change.alert), now_ms);
-    }
-
-    /// Acknowledges the alert of `rule`.
-    pub fn ack_alert(&self, rule: &str, now_ms: u64) -> Result<(), CommandError> {
-        let change = lock(&self.alerts.engine).ack(rule, now_ms)?;
-        self.apply_alert_change(change, now_ms);
-        Ok(())
-    }
-
-    /// Silences the alert of `rule` for `duration_ms` (0 lifts it).
-    pub fn silence_alert(&self, rule: &str, duration_ms: u64, now_ms: u64) -> Result<(), CommandError> {
-        let change = lock(&self.alerts.engine).silence(rule, duration_ms, now_ms)?;
-        self.apply_alert_change(change, now_ms);
-        Ok(())
-    }
-
-    /// Adds or replaces a rule after validating it; it takes effect at the next cycle.
-    pub fn set_alert_rule(&self, rule: &AlertRule) -> Result<(), CommandError> {
-        let rule = validate(rule)?;
-        lock(&self.alerts.engine).set_rule(rule);
-        Ok(())
-    }
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every critical section leaves its data whole.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Why the alert service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("config [alerts]: {0}")]
+    Rules(#[from] RuleError),
+    #[error("desktop notifications: {0}")]
+    Notifier(#[from] std::io::Error),
+    #[error("alert history: {0}")]
+    History(#[from] rusqlite::Error),
+}
+
 /// Builds the service at start-up: the configured rules, the notifier, the history from SQLite.
 pub fn start(
-    config: &crate::config::AlertsConfig,
+    config: &super::config::AlertsConfig,
     db: &rusqlite::Connection,
     data_dir: &std::path::Path,
     dashboard_url: String,
-) -> anyhow::Result<AlertService> {
+) -> Result<AlertService, StartError> {
     let rules = config.validated_rules()?;
     let notifier: Box<dyn Notifier> = if config.notifications {
         Box::new(super::notify::DesktopNotifier::start(dashboard_url)?)

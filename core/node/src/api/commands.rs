@@ -14,8 +14,8 @@ use super::{ApiState, error};
 use crate::alerts::engine::ControlError;
 use crate::alerts::service::CommandError;
 use crate::config::validate_sampler_interval;
-use crate::consensus::view::GameCommand;
-use crate::state::now_ms;
+use bitcraps_net::now_ms;
+use bitcraps_table::view::GameCommand;
 
 /// A refused command: the HTTP status, a stable code and a human message.
 #[derive(Debug)]

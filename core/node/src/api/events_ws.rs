@@ -25,7 +25,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::auth::{HeaderAuth, check_header, token_matches};
 use super::{ApiState, error};
 use crate::events::Subscription;
-use crate::state::now_ms;
+use bitcraps_net::now_ms;
 
 /// How long a client without an `Authorization` header has to send its token.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -61,7 +61,21 @@ pub async fn upgrade(
     })
 }
 
-async fn run(mut socket: WebSocket, state: ApiState, since: Option<u64>, authenticated: bool) -> anyhow::Result<()> {
+/// Why a subscriber's socket was closed.
+#[derive(Debug, thiserror::Error)]
+enum SocketError {
+    #[error("websocket: {0}")]
+    Socket(#[from] axum::Error),
+    #[error("encoding a message: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+async fn run(
+    mut socket: WebSocket,
+    state: ApiState,
+    since: Option<u64>,
+    authenticated: bool,
+) -> Result<(), SocketError> {
     if !authenticated && !authenticate_first_message(&mut socket, &state.shared.token).await {
         state.shared.metrics.count_request("events", 401);
         let refusal = ServerMessage::Error { code: "unauthorized".into(), message: "wrong or missing token".into() };
@@ -154,7 +168,7 @@ impl LiveFeed {
 
     /// Sends the tables and the mesh now if they differ from the last ones sent, and either the node is on the
     /// mesh or knows tables, or the last ones sent were (so a client also sees the last table go).
-    async fn send_if_changed(&mut self, socket: &mut WebSocket, state: &ApiState) -> anyhow::Result<()> {
+    async fn send_if_changed(&mut self, socket: &mut WebSocket, state: &ApiState) -> Result<(), SocketError> {
         let now = now_ms();
         self.checked = Some(tokio::time::Instant::now());
         let current = (state.shared.game_summary(now), state.shared.metrics.net.summary(now));
@@ -180,7 +194,11 @@ async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
 }
 
 /// Sends what is already queued (the node's last events, such as `node_stopping`) before closing.
-async fn drain(live: &mut broadcast::Receiver<Event>, socket: &mut WebSocket, skip_through: u64) -> anyhow::Result<()> {
+async fn drain(
+    live: &mut broadcast::Receiver<Event>,
+    socket: &mut WebSocket,
+    skip_through: u64,
+) -> Result<(), SocketError> {
     while let Ok(event) = live.try_recv() {
         if event.id > skip_through {
             socket.send(event_message(event)?).await?;

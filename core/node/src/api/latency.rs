@@ -5,7 +5,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::ApiState;
-use crate::state::now_ms;
+use bitcraps_net::now_ms;
 
 /// Times one request (for WebSocket upgrades: until the upgrade answer).
 pub async fn record(State(state): State<ApiState>, request: Request, next: Next) -> Response {

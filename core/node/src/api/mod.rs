@@ -21,7 +21,9 @@ use axum::routing::{get, post};
 use bitcraps_api::{API_PREFIX, ApiError};
 use tokio::sync::watch;
 
-use crate::state::{Shared, now_ms};
+use bitcraps_net::now_ms;
+
+use crate::state::Shared;
 
 /// State every handler sees: the node's shared state and the shutdown signal.
 #[derive(Clone, Debug)]

@@ -24,7 +24,7 @@ pub async fn handle(State(state): State<ApiState>, Query(q): Query<RangeQuery>) 
     let shared = state.shared.clone();
     let metric = q.metric.clone();
     let result = tokio::task::spawn_blocking(move || {
-        metrics_store::range(&shared.db(), &q.metric, q.from_ms, q.to_ms, q.step_ms)
+        metrics_store::range(&shared.db().lock(), &q.metric, q.from_ms, q.to_ms, q.step_ms)
     })
     .await;
     let metrics = &state.shared.metrics;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use bitcraps_api::{AlertRule, ApiError, HealthLevel, ResourceSample, Snapshot};
 use bitcraps_node::Config;
 use bitcraps_node::metrics_store;
-use bitcraps_node::storage::{self, alert_history, metric_summaries, resource_samples};
+use bitcraps_storage::{self as storage, alert_history, metric_summaries, resource_samples};
 
 use crate::support::{get, post, start_node};
 

@@ -1,7 +1,7 @@
 //! Bad input through the ledger and the store: each refusal is a typed error, and the database and the table in
 //! memory are exactly as before (the rules crate tests the engine side of the same refusals).
 
-use bitcraps_node::games::{GameError, GameTable};
+use bitcraps_ledger::{GameError, GameTable};
 use bitcraps_rules::{BetError, BetId, BetKind, PlayerId, TableRules};
 use rusqlite::Connection;
 

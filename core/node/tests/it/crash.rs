@@ -12,11 +12,11 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use bitcraps_node::games::GameTable;
-use bitcraps_node::games::check::check_store;
-use bitcraps_node::storage::craps_tables;
+use bitcraps_ledger::GameTable;
+use bitcraps_ledger::check::check_store;
 use bitcraps_node::{Config, Node, NodeOptions};
 use bitcraps_rules::{BetKind, CommissionPolicy, Dice, PlayerId, TableRules};
+use bitcraps_storage::craps_tables;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -87,17 +87,20 @@ fn sigkill_at_random_points_leaves_every_roll_whole() {
         // the last committed roll.
         let stdout = child.stdout.take().unwrap();
         let (ready_tx, ready_rx) = mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            let mut last_committed = None;
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if line.ends_with(READY) {
-                    let _ = ready_tx.send(());
-                } else if let Some(n) = line.strip_prefix("committed ") {
-                    last_committed = Some(n.parse::<usize>().unwrap());
+        let reader = std::thread::Builder::new()
+            .name("crash-child-stdout".into())
+            .spawn(move || {
+                let mut last_committed = None;
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if line.ends_with(READY) {
+                        let _ = ready_tx.send(());
+                    } else if let Some(n) = line.strip_prefix("committed ") {
+                        last_committed = Some(n.parse::<usize>().unwrap());
+                    }
                 }
-            }
-            last_committed
-        });
+                last_committed
+            })
+            .unwrap();
         ready_rx.recv_timeout(Duration::from_secs(20)).expect("the child starts playing");
         std::thread::sleep(Duration::from_micros(rng.gen_range(0..40_000)));
         child.kill().unwrap(); // SIGKILL on Unix

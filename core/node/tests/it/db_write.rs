@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bitcraps_api::{MetricRange, ResourceSample, Snapshot};
 use bitcraps_node::metrics_store;
-use bitcraps_node::storage::{self, resource_samples};
+use bitcraps_storage::{self as storage, resource_samples};
 
 use crate::support::{get, start_node};
 

@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use bitcraps_node::config::{GameRetention, GamesConfig};
-use bitcraps_node::games::check::check_store;
-use bitcraps_node::games::{GameError, GameTable, maintenance, retention};
-use bitcraps_node::ledger::{Account, store};
-use bitcraps_node::storage::{game_archive, ledger_entries, rolls};
+use bitcraps_ledger::check::check_store;
+use bitcraps_ledger::{Account, store};
+use bitcraps_ledger::{GameError, GameTable};
 use bitcraps_node::{Config, Node, NodeOptions};
 use bitcraps_rules::{BetKind, PlayerId, Point, TableRules};
+use bitcraps_storage::{GameRetention, GamesConfig};
+use bitcraps_storage::{game_archive, ledger_entries, rolls};
+use bitcraps_storage::{maintenance, retention};
 use rusqlite::Connection;
 
 use crate::game_support::{dice, dump, funded_table, open_db};
@@ -41,7 +42,7 @@ fn a_roll_is_committed_in_one_transaction() {
         conn.execute_batch(&format!("CREATE TEMP TRIGGER fail {trigger} BEGIN SELECT RAISE(ABORT, 'injected'); END;"))
             .unwrap();
         let err = game.roll(&mut conn, dice(5, 6), 2).unwrap_err(); // 11: pass and field win, place 6 is off
-        assert!(matches!(err, GameError::Sqlite(_) | GameError::Ledger(_)), "{name}: {err}");
+        assert!(matches!(err, GameError::Sqlite(_) | GameError::Ledger(_) | GameError::Storage(_)), "{name}: {err}");
         assert_eq!(dump(&conn), before, "a failure at {name} left part of the roll behind");
         assert_eq!(game.table(), &table_before);
         conn.execute_batch("DROP TRIGGER temp.fail").unwrap();

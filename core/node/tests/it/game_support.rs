@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use bitcraps_node::config::StorageConfig;
-use bitcraps_node::games::GameTable;
-use bitcraps_node::ledger::{Account, store};
-use bitcraps_node::storage;
+use bitcraps_ledger::GameTable;
+use bitcraps_ledger::{Account, store};
 use bitcraps_rules::{Dice, PlayerId, TableRules};
+use bitcraps_storage as storage;
+use bitcraps_storage::StorageConfig;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 

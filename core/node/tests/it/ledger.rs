@@ -1,9 +1,9 @@
 //! Conservation of supply, by property tests over random bet, take-down and roll sequences that drive the real
 //! rules engine: first through the in-memory [`Book`], then through [`GameTable`] and SQLite side by side with it.
 
-use bitcraps_node::games::check::check_store;
-use bitcraps_node::games::{GameTable, TableId};
-use bitcraps_node::ledger::{Account, Book, Entry, Reason, postings, store};
+use bitcraps_ledger::check::check_store;
+use bitcraps_ledger::{Account, Book, Entry, Reason, postings, store};
+use bitcraps_ledger::{GameTable, TableId};
 use bitcraps_rules::{BetKind, CommissionPolicy, Dice, PlayerId, Table, TableRules};
 use proptest::prelude::*;
 
@@ -192,5 +192,5 @@ fn abort_refunds_every_open_bet_and_closes_the_table() {
     assert_eq!(err.code(), "table_not_open");
     check_store(&conn).unwrap();
     let reloaded = GameTable::load(&conn, game.id()).unwrap();
-    assert_eq!(reloaded.status(), bitcraps_node::games::TableStatus::Aborted);
+    assert_eq!(reloaded.status(), bitcraps_ledger::TableStatus::Aborted);
 }
