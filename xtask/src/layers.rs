@@ -83,7 +83,7 @@ const LAYERS: &[(&str, Layers)] = &[
         "xtask",
         &[
             &["process", "rust_source"],
-            &["build", "fuzz", "invariants", "layers", "setup"],
+            &["build", "fuzz", "invariants", "layers", "setup", "tidy"],
             &["cross", "e2e", "wine"],
             &["measure"],
         ],

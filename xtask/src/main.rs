@@ -3,7 +3,7 @@
 //! - `setup`: system packages (apt-get on Debian/Ubuntu), rustup targets, wasm-bindgen-cli.
 //! - `build`: the wasm dashboard, the headless node, the native dashboard and the desktop app.
 //! - `run`: setup, build, then the desktop app (or, with no display, the headless node).
-//! - `test`: setup, then everything CI checks: invariants, module layers, fmt, clippy, unit/integration
+//! - `test`: setup, then everything CI checks: invariants, module layers, tidy, fmt, clippy, unit/integration
 //!   tests, Windows and macOS type checks, the journal's tests under Wine (IOCP), the wire format's fuzz targets,
 //!   browser and desktop end to end.
 //! - `test-windows`: the journal's tests cross-compiled with mingw and run under Wine.
@@ -13,6 +13,7 @@
 //! - `measure-idle`: idle CPU and RSS of the release binaries, and the dashboard's start to first live frame.
 //! - `layers`: the modules inside each crate import only downwards through their layers (`--suggest <dir>`
 //!   derives a crate's layers from its imports).
+//! - `tidy`: file sizes, no silenced dead code, a `//!` doc on every file, a thin desktop shell, clippy.toml.
 
 mod build;
 mod cross;
@@ -24,6 +25,7 @@ mod measure;
 mod process;
 mod rust_source;
 mod setup;
+mod tidy;
 mod wine;
 
 use clap::{Parser, Subcommand};
@@ -67,6 +69,8 @@ enum Task {
         #[arg(long, value_name = "CRATE_DIR")]
         suggest: Option<String>,
     },
+    /// Check file sizes, silenced dead code, `//!` module docs, the desktop shell's size and clippy.toml.
+    Tidy,
     /// Type-check the product's crates, the tray app included, for Windows (MSVC) and macOS (aarch64).
     CheckCross,
     /// Run only the end-to-end tests (browser, desktop, whole game, notifications, screenshots), after building.
@@ -104,6 +108,7 @@ fn main() -> anyhow::Result<()> {
         Task::Invariants => invariants::check(),
         Task::Layers { suggest: None } => layers::check(),
         Task::Layers { suggest: Some(dir) } => layers::suggest(&dir),
+        Task::Tidy => tidy::check(),
         Task::CheckCross => cross::check(),
         Task::E2e { only } => {
             build::all(false)?;
@@ -146,6 +151,7 @@ fn test() -> anyhow::Result<()> {
     setup::run()?;
     invariants::check()?;
     layers::check()?;
+    tidy::check()?;
     process::cargo(&["fmt", "--all", "--check"])?;
     process::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     process::cargo(&["clippy", "-p", "bitcraps-ui", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
