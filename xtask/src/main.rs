@@ -3,23 +3,29 @@
 //! - `setup`: system packages (apt-get on Debian/Ubuntu), rustup targets, wasm-bindgen-cli.
 //! - `build`: the wasm dashboard, the headless node, the native dashboard and the desktop app.
 //! - `run`: setup, build, then the desktop app (or, with no display, the headless node).
-//! - `test`: setup, then everything CI checks: invariants, fmt, clippy, unit/integration tests, Windows and macOS
-//!   type checks, the journal's tests under Wine (IOCP), the wire format's fuzz targets, browser and desktop end
-//!   to end.
+//! - `test`: setup, then everything CI checks: invariants, module layers, tidy, fmt, clippy, unit/integration
+//!   tests, Windows and macOS type checks, the journal's tests under Wine (IOCP), the wire format's fuzz targets,
+//!   browser and desktop end to end.
 //! - `test-windows`: the journal's tests cross-compiled with mingw and run under Wine.
 //! - `screenshot`: every dashboard panel of a node at a live table, under Xvfb, written to target/screenshots/
 //!   (`--update-docs` copies them into docs/screenshots/ for the README).
 //! - `fuzz`: the wire format's cargo-fuzz targets, N seconds each (nightly).
 //! - `measure-idle`: idle CPU and RSS of the release binaries, and the dashboard's start to first live frame.
+//! - `layers`: the modules inside each crate import only downwards through their layers (`--suggest <dir>`
+//!   derives a crate's layers from its imports).
+//! - `tidy`: file sizes, no silenced dead code, a `//!` doc on every file, a thin desktop shell, clippy.toml.
 
 mod build;
 mod cross;
 mod e2e;
 mod fuzz;
 mod invariants;
+mod layers;
 mod measure;
 mod process;
+mod rust_source;
 mod setup;
+mod tidy;
 mod wine;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +63,14 @@ enum Task {
     TestWindows,
     /// Check the architecture invariants with `cargo tree`.
     Invariants,
+    /// Check that modules inside each crate import only downwards through the crate's layers (xtask/src/layers.rs).
+    Layers {
+        /// Instead, print a LAYERS entry for the crate in this folder (e.g. core/node), derived from its imports.
+        #[arg(long, value_name = "CRATE_DIR")]
+        suggest: Option<String>,
+    },
+    /// Check file sizes, silenced dead code, `//!` module docs, the desktop shell's size and clippy.toml.
+    Tidy,
     /// Type-check the product's crates, the tray app included, for Windows (MSVC) and macOS (aarch64).
     CheckCross,
     /// Run only the end-to-end tests (browser, desktop, whole game, notifications, screenshots), after building.
@@ -92,6 +106,9 @@ fn main() -> anyhow::Result<()> {
         Task::Test => test(),
         Task::TestWindows => wine::test_windows(),
         Task::Invariants => invariants::check(),
+        Task::Layers { suggest: None } => layers::check(),
+        Task::Layers { suggest: Some(dir) } => layers::suggest(&dir),
+        Task::Tidy => tidy::check(),
         Task::CheckCross => cross::check(),
         Task::E2e { only } => {
             build::all(false)?;
@@ -133,6 +150,8 @@ fn test() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     setup::run()?;
     invariants::check()?;
+    layers::check()?;
+    tidy::check()?;
     process::cargo(&["fmt", "--all", "--check"])?;
     process::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     process::cargo(&["clippy", "-p", "bitcraps-ui", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
