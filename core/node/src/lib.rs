@@ -13,6 +13,7 @@
 pub mod alerts;
 mod api;
 pub mod config;
+mod error;
 mod events;
 pub mod golden;
 mod health;
@@ -29,7 +30,8 @@ mod state;
 
 pub use bitcraps_net::now_ms;
 pub use config::{Config, ConfigError};
-pub use node::{Node, NodeHandle, NodeOptions, StartError, StopError};
+pub use error::{StartError, StopError};
+pub use node::{Node, NodeHandle, NodeOptions};
 
 /// Why the node's options could not be resolved.
 #[derive(Debug, thiserror::Error)]

@@ -7,64 +7,19 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bitcraps_api::{API_TOKEN_FILE, API_URL_FILE, EventKind, Snapshot};
-use bitcraps_journal::JournalError;
-use bitcraps_ledger::GameError;
 use bitcraps_net::now_ms;
 use bitcraps_storage::{self as storage, Db, StorageError};
 use rand::RngCore;
 use tokio::sync::watch;
 
 use crate::api::{self, ApiState};
-use crate::config::{Config, ConfigError};
-use crate::identity::{Identity, IdentityError};
-use crate::lock::{DataDirLock, LockError};
+use crate::config::Config;
+use crate::error::{StartError, StopError};
+use crate::identity::Identity;
+use crate::lock::DataDirLock;
 use crate::paths::{DB_FILE, JOURNAL_DIR, write_private};
-use crate::sampler::{Sampler, SamplerError};
+use crate::sampler::Sampler;
 use crate::state::{Shared, SharedParts};
-
-/// Why the node did not start. Each variant names what failed and where, so a host can show it as is.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Lock(#[from] LockError),
-    #[error(transparent)]
-    Identity(#[from] IdentityError),
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-    #[error("refusing to start: the ledger check of {path} failed: {source}")]
-    LedgerCheck { path: String, source: GameError },
-    #[error("table journal in {dir}: {source}")]
-    Journal { dir: String, source: JournalError },
-    #[error("cannot listen on {addr} (config {what}): {source}")]
-    Listen { what: &'static str, addr: String, source: std::io::Error },
-    #[error("{path}: {source}")]
-    File { path: String, source: std::io::Error },
-    #[error(transparent)]
-    Alerts(#[from] crate::alerts::service::StartError),
-    #[error("mesh tables: {0}")]
-    Tables(GameError),
-    #[error(transparent)]
-    Sampler(#[from] SamplerError),
-    #[error("resource sampler thread: {0}")]
-    Thread(std::io::Error),
-}
-
-/// Why a clean shutdown did not finish cleanly (the node is stopped either way).
-#[derive(Debug, thiserror::Error)]
-pub enum StopError {
-    #[error("the sampler thread panicked")]
-    SamplerPanicked,
-    #[error("a node task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
-    #[error("closing the table journal: {0}")]
-    Journal(#[from] JournalError),
-    #[error("the API server: {0}")]
-    Server(#[from] std::io::Error),
-    #[error("checkpointing the database: {0}")]
-    Checkpoint(#[from] rusqlite::Error),
-}
 
 /// Everything [`Node::start`] needs.
 #[derive(Debug, Clone)]

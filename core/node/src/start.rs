@@ -12,8 +12,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::error::StartError;
 use crate::identity::Identity;
-use crate::node::StartError;
 use crate::state::Shared;
 
 /// Transport events waiting for the mesh.

@@ -3,7 +3,16 @@
 //! The engine never rolls dice itself (no randomness source lives in this crate); the table protocol
 //! agrees on a roll and hands it in as a [`Dice`] value.
 
-use crate::error::DiceError;
+/// A die face outside `1..=6`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DiceError {
+    /// A face must be in `1..=6`.
+    #[error("die face {face} is not in 1..=6")]
+    FaceOutOfRange {
+        /// The face that was given.
+        face: u8,
+    },
+}
 
 /// One roll of two dice, each face in `1..=6`.
 ///

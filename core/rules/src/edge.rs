@@ -27,10 +27,12 @@ use num_traits::{ToPrimitive, Zero};
 
 use crate::bet::{BetId, BetKind, PlayerId, Working};
 use crate::dice::Dice;
-use crate::error::{BetError, DiceError};
+use crate::dice::DiceError;
+use crate::error::BetError;
+use crate::payout::FieldVariant;
 use crate::payout::{COMMISSION_PERCENT, Payline, ratio};
 use crate::phase::{HardWay, Point};
-use crate::rules::{CommissionPolicy, FieldVariant, OddsLimit, TableRules};
+use crate::rules::{CommissionPolicy, OddsLimit, TableRules};
 use crate::table::Table;
 
 pub use chain::Expectations;

@@ -3,17 +3,6 @@
 use crate::bet::{BetId, BetKind, PlayerId};
 use crate::phase::Phase;
 
-/// A die face outside `1..=6`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum DiceError {
-    /// A face must be in `1..=6`.
-    #[error("die face {face} is not in 1..=6")]
-    FaceOutOfRange {
-        /// The face that was given.
-        face: u8,
-    },
-}
-
 /// Why a bet could not be placed, changed or taken down. The table is unchanged when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

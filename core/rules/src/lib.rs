@@ -23,6 +23,7 @@
 //! ```
 
 mod bet;
+mod bet_name;
 mod dice;
 pub mod edge;
 mod error;
@@ -34,9 +35,10 @@ mod rules;
 mod table;
 
 pub use bet::{Bet, BetId, BetKind, PlayerId, Working};
-pub use dice::Dice;
-pub use error::{BetError, DiceError};
+pub use dice::{Dice, DiceError};
+pub use error::BetError;
 pub use outcome::{Outcome, Placement, Removal, Resolution, RollOutcome, Settlement};
+pub use payout::FieldVariant;
 pub use phase::{HardWay, Phase, Point};
-pub use rules::{CommissionPolicy, FieldVariant, OddsLimit, TableRules};
+pub use rules::{CommissionPolicy, OddsLimit, TableRules};
 pub use table::Table;

@@ -42,7 +42,17 @@
 //! `u128`, so no stake can overflow them.
 
 use crate::phase::{HardWay, Point};
-use crate::rules::FieldVariant;
+
+/// What the field pays on 12 (2 always pays 2 : 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum FieldVariant {
+    /// 2 and 12 both pay 2 : 1.
+    #[default]
+    DoubleTwelve,
+    /// 2 pays 2 : 1, 12 pays 3 : 1.
+    TripleTwelve,
+}
 
 /// A payout ratio: the house pays `win` units for every `per` units staked ("`win` to `per`").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

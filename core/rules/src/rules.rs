@@ -1,6 +1,6 @@
 //! Table configuration: limits, the odds limit, the field variant and the commission policy.
 
-use crate::payout::{Payline, ratio};
+use crate::payout::{FieldVariant, Payline, ratio};
 use crate::phase::Point;
 
 /// How much odds a player may take or lay behind a flat bet.
@@ -48,17 +48,6 @@ impl std::fmt::Display for OddsLimit {
             OddsLimit::ThreeFourFive => f.write_str("3-4-5x"),
         }
     }
-}
-
-/// What the field pays on 12 (2 always pays 2 : 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum FieldVariant {
-    /// 2 and 12 both pay 2 : 1.
-    #[default]
-    DoubleTwelve,
-    /// 2 pays 2 : 1, 12 pays 3 : 1.
-    TripleTwelve,
 }
 
 /// When the 5 % commission on Buy and Lay bets is charged.
