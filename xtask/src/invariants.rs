@@ -35,16 +35,8 @@ const RULES: &[(&str, &str, &[&str], &str)] = &[
     (
         "bitcraps-net",
         "",
-        &[
-            "rusqlite",
-            "libsqlite3-sys",
-            "bitcraps-rules",
-            "bitcraps-storage",
-            "bitcraps-ledger",
-            "bitcraps-table",
-            "bitcraps-node",
-        ],
-        "the mesh moves signed messages and knows nothing of what they mean: no SQLite, no rules, no ledger",
+        &["rusqlite", "libsqlite3-sys", "bitcraps-storage", "bitcraps-ledger", "bitcraps-table", "bitcraps-node"],
+        "the mesh moves signed messages and knows nothing of what they mean: no SQLite, no ledger, no table protocol",
     ),
     (
         "bitcraps-table",
@@ -108,8 +100,30 @@ pub fn check() -> anyhow::Result<()> {
             broken.push(format!("{package} ({platform}) depends on {name}: {why}"));
         }
     }
+    broken.extend(source_never_names(
+        "core/net/src",
+        "bitcraps_rules",
+        "the rules engine reaches the mesh only as the wire format's vocabulary",
+    )?);
     if !broken.is_empty() {
         bail!("architecture invariants broken:\n  {}", broken.join("\n  "));
     }
     Ok(())
+}
+
+/// Files under `dir` (relative to the workspace root) whose text names `name`: a crate may reach a dependency
+/// only through another one (the net crate sees the rules engine's types inside wire messages) yet never use it.
+fn source_never_names(dir: &str, name: &str, why: &str) -> anyhow::Result<Vec<String>> {
+    let root = crate::process::workspace_root();
+    let mut broken = Vec::new();
+    for file in crate::rust_source::rust_files(&root.join(dir))? {
+        let text = std::fs::read_to_string(&file)?;
+        if text.contains(name) {
+            broken.push(format!("{} names {name}: {why}", file.display()));
+        }
+    }
+    if broken.is_empty() {
+        println!("invariant ok: {dir} never names {name}");
+    }
+    Ok(broken)
 }
