@@ -147,7 +147,11 @@ impl DashboardState {
                 Applied::Updated
             }
             ServerMessage::CommandResult { ok, code, message } => {
-                self.command_result = Some((ok, if ok { message } else { format!("{message} ({code})") }));
+                let shown = match code {
+                    Some(code) if !ok => format!("{message} ({code})"),
+                    _ => message,
+                };
+                self.command_result = Some((ok, shown));
                 Applied::Updated
             }
         }

@@ -53,9 +53,15 @@ pub enum ServerMessage {
     /// `net` changed, while the node is on the mesh or knows tables.
     Live { now_ms: u64, game: GameSummary, net: NetSummary },
     /// The connection is refused or ends because of an error.
-    Error { code: String, message: String },
+    Error { code: crate::ErrorCode, message: String },
     /// The answer to a [`ClientMessage::Command`]: `ok`, or the refusal's `code` and `message`.
-    CommandResult { ok: bool, code: String, message: String },
+    CommandResult {
+        ok: bool,
+        /// Why it was refused (absent when `ok`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<crate::ErrorCode>,
+        message: String,
+    },
 }
 
 /// A message from the client on the events WebSocket.

@@ -15,6 +15,7 @@
 //! - `GET /metrics` (Prometheus text exposition), `GET /healthz` (no auth, no data).
 
 mod alerts;
+mod error_code;
 mod events;
 mod metrics;
 mod net;
@@ -23,6 +24,7 @@ mod setting;
 mod snapshot;
 
 pub use alerts::{AlertComparison, AlertHistoryEntry, AlertRule, AlertRuleKind, AlertSeverity, NoDataPolicy};
+pub use error_code::ErrorCode;
 pub use events::{ClientMessage, Event, EventKind, ServerMessage};
 pub use metrics::{MetricPoint, MetricRange};
 pub use net::{LatencyQuantiles, NetStats, NetSummary, PeerSummary, ReasonCount};
@@ -120,7 +122,7 @@ pub struct CommandResponse {
 /// An error crossing the API boundary: a stable machine-readable `code` and a human `message`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct ApiError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 

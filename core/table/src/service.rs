@@ -8,12 +8,12 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bitcraps_api::{HostTable, RollSummary};
+use bitcraps_api::{ErrorCode, HostTable, RollSummary};
 use bitcraps_ledger::GameError;
 use bitcraps_net::mesh::{Delivery, MeshHandle};
 use bitcraps_net::metrics::NetStatus;
 use bitcraps_net::now_ms;
-use bitcraps_rules::{BetKind, FieldVariant, OddsLimit, TableRules};
+use bitcraps_rules::{BetError, BetKind, FieldVariant, OddsLimit, TableRules};
 use bitcraps_storage::Db;
 use bitcraps_wire::{
     Action, MeshFrame, Message, NodeId, PROTOCOL_VERSION, Payload, SignedMessage, TableId, TableParams,
@@ -343,11 +343,11 @@ impl Service {
                 let me = self.me;
                 let machine = self.machine(&table)?;
                 if machine.state().players.contains_key(&me) {
-                    return Err(GameRefusal::new("already_seated", format!("already seated at table {table}")));
+                    return Err(GameRefusal::new(ErrorCode::AlreadySeated, format!("already seated at table {table}")));
                 }
                 let max = machine.state().params.max_buy_in;
                 if buy_in == 0 || buy_in > max {
-                    return Err(GameRefusal::new("invalid_value", format!("buy-in must be 1 to {max}")));
+                    return Err(GameRefusal::new(ErrorCode::InvalidValue, format!("buy-in must be 1 to {max}")));
                 }
                 machine.queue(Action::Join { buy_in }, now);
                 Ok(format!("joining table {table} with {buy_in} chips"))
@@ -357,9 +357,8 @@ impl Service {
                 Ok(format!("leaving table {table} before the next roll"))
             }
             GameCommand::Bet { table, kind, amount } => {
-                let kind: BetKind = kind
-                    .parse()
-                    .map_err(|e: bitcraps_rules::BetError| GameRefusal::new("invalid_bet", e.to_string()))?;
+                let kind: BetKind =
+                    kind.parse().map_err(|e: BetError| GameRefusal::new(ErrorCode::InvalidBet, e.to_string()))?;
                 let me = self.me;
                 let machine = self.seated_machine(&table)?;
                 let state = machine.state();
@@ -367,11 +366,11 @@ impl Service {
                 let mut engine = state.engine.clone();
                 let placement = engine
                     .place_bet(seat, kind, amount, state.round())
-                    .map_err(|e| GameRefusal::new(e.code(), e.to_string()))?;
+                    .map_err(|e| GameRefusal::new(bet_code(&e), e.to_string()))?;
                 let chips = state.chips(&me);
                 if placement.total() > chips {
                     return Err(GameRefusal::new(
-                        "insufficient_balance",
+                        ErrorCode::InsufficientBalance,
                         format!("{} needed, {chips} held", placement.total()),
                     ));
                 }
@@ -392,7 +391,7 @@ impl Service {
         let params = table_params(host)?;
         if host.buy_in == 0 || host.buy_in > host.max_buy_in {
             return Err(GameRefusal::new(
-                "invalid_value",
+                ErrorCode::InvalidValue,
                 format!("buy_in must be 1 to max_buy_in ({})", host.max_buy_in),
             ));
         }
@@ -406,14 +405,16 @@ impl Service {
         );
         self.adopt_table(&advert).await;
         if !self.machines.contains_key(&table) {
-            return Err(GameRefusal::new("storage", "could not store the new table"));
+            return Err(GameRefusal::new(ErrorCode::Storage, "could not store the new table"));
         }
         self.mesh.broadcast(advert).await;
         Ok(format!("table {table} opened"))
     }
 
     fn machine(&mut self, table: &TableId) -> Result<&mut Machine, GameRefusal> {
-        self.machines.get_mut(table).ok_or_else(|| GameRefusal::new("unknown_table", format!("no table {table} known")))
+        self.machines
+            .get_mut(table)
+            .ok_or_else(|| GameRefusal::new(ErrorCode::UnknownTable, format!("no table {table} known")))
     }
 
     fn seated_machine(&mut self, table: &TableId) -> Result<&mut Machine, GameRefusal> {
@@ -427,13 +428,38 @@ impl Service {
     }
 }
 
+/// The API's code for a bet the rules engine refused.
+fn bet_code(e: &BetError) -> ErrorCode {
+    match e {
+        BetError::UnknownBetKind { .. } => ErrorCode::UnknownBetKind,
+        BetError::ZeroAmount => ErrorCode::ZeroAmount,
+        BetError::BelowTableMin { .. } => ErrorCode::BelowTableMin,
+        BetError::AboveTableMax { .. } => ErrorCode::AboveTableMax,
+        BetError::OddsAboveLimit { .. } => ErrorCode::OddsAboveLimit,
+        BetError::NoBaseBet { .. } => ErrorCode::NoBaseBet,
+        BetError::RollClosed { .. } => ErrorCode::RollClosed,
+        BetError::RollNotOpen { .. } => ErrorCode::RollNotOpen,
+        BetError::NotAllowedInPhase { .. } => ErrorCode::NotAllowedInPhase,
+        BetError::IndivisibleAmount { .. } => ErrorCode::IndivisibleAmount,
+        BetError::UnknownBet { .. } => ErrorCode::UnknownBet,
+        BetError::NotYourBet { .. } => ErrorCode::NotYourBet,
+        BetError::ContractBet { .. } => ErrorCode::ContractBet,
+        BetError::OddsStillUp { .. } => ErrorCode::OddsStillUp,
+        BetError::AlwaysWorking { .. } => ErrorCode::AlwaysWorking,
+        BetError::NotSeated { .. } => ErrorCode::NotSeated,
+        BetError::AlreadySeated { .. } => ErrorCode::AlreadySeated,
+        BetError::InsufficientBalance { .. } => ErrorCode::InsufficientBalance,
+        _ => ErrorCode::InvalidBet,
+    }
+}
+
 fn not_seated(table: &TableId) -> GameRefusal {
-    GameRefusal::new("not_seated", format!("not seated at table {table}"))
+    GameRefusal::new(ErrorCode::NotSeated, format!("not seated at table {table}"))
 }
 
 /// Checks a host's choices and turns them into table parameters.
 fn table_params(h: &HostTable) -> Result<TableParams, GameRefusal> {
-    let bad = |m: String| Err(GameRefusal::new("invalid_value", m));
+    let bad = |m: String| Err(GameRefusal::new(ErrorCode::InvalidValue, m));
     if h.min_bet == 0 || h.min_bet > h.max_bet {
         return bad(format!("min_bet must be at least 1 and at most max_bet ({})", h.max_bet));
     }

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use bitcraps_api::{
-    BalanceChange, BetSummary, ConsensusStats, GameSummary, LatencyQuantiles, RollSummary, SeatSummary, TableSummary,
+    BalanceChange, BetSummary, ConsensusStats, ErrorCode, GameSummary, LatencyQuantiles, RollSummary, SeatSummary,
+    TableSummary,
 };
 use bitcraps_wire::{NodeId, TableId};
 use tokio::sync::{mpsc, oneshot};
@@ -31,12 +32,12 @@ pub enum GameCommand {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct GameRefusal {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl GameRefusal {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self { code, message: message.into() }
     }
 }
@@ -74,7 +75,7 @@ impl GamesView {
     /// Sends a command to the service and waits for its answer.
     pub async fn command(&self, command: GameCommand) -> Result<String, GameRefusal> {
         let unavailable =
-            || GameRefusal::new("not_on_mesh", "the table protocol is not running (net.enabled = false?)");
+            || GameRefusal::new(ErrorCode::NotOnMesh, "the table protocol is not running (net.enabled = false?)");
         let requests = self.requests.get().ok_or_else(unavailable)?;
         let (reply, answer) = oneshot::channel();
         requests.send((command, reply)).await.map_err(|_| unavailable())?;

@@ -201,7 +201,7 @@ fn live_messages_update_tables_and_peers_on_the_one_connection() {
         ServerMessage::Snapshot { snapshot: Box::new(first) },
         health_event(11, HealthLevel::Red),
         // A command's answer, then the change it made arrives as the next live update: no extra request.
-        ServerMessage::CommandResult { ok: true, code: String::new(), message: "joined the table".into() },
+        ServerMessage::CommandResult { ok: true, code: None, message: "joined the table".into() },
         ServerMessage::Live { now_ms, game: fresh.game.clone(), net: fresh.net.clone() },
     ];
     let (seen_tx, seen) = mpsc::channel();

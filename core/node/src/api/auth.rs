@@ -1,9 +1,10 @@
 //! Bearer-token authentication for the control API.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use bitcraps_api::ErrorCode;
 use subtle::ConstantTimeEq;
 
 use super::{ApiState, error};
@@ -36,8 +37,7 @@ pub async fn require_token(State(state): State<ApiState>, request: Request, next
         next.run(request).await
     } else {
         state.shared.metrics.count_request("unauthorized", 401);
-        let mut response =
-            error(StatusCode::UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <token from the data dir>");
+        let mut response = error(ErrorCode::Unauthorized, "send Authorization: Bearer <token from the data dir>");
         response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
         response
     }

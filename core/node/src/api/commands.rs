@@ -5,9 +5,8 @@ use std::sync::atomic::Ordering;
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use bitcraps_api::{Command, CommandResponse, EventKind};
+use bitcraps_api::{Command, CommandResponse, ErrorCode, EventKind};
 use bitcraps_wire::TableId;
 
 use super::{ApiState, error};
@@ -17,11 +16,10 @@ use crate::config::validate_sampler_interval;
 use bitcraps_net::now_ms;
 use bitcraps_table::view::GameCommand;
 
-/// A refused command: the HTTP status, a stable code and a human message.
+/// A refused command: a typed code (its HTTP status is [`super::status_of`]) and a human message.
 #[derive(Debug)]
 pub struct Refusal {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -32,7 +30,7 @@ pub async fn handle(State(state): State<ApiState>, body: Result<Json<Command>, J
         Ok(Json(command)) => command,
         Err(rejection) => {
             metrics.count_request("commands", 400);
-            return error(StatusCode::BAD_REQUEST, "bad_command", &rejection.body_text());
+            return error(ErrorCode::BadCommand, &rejection.body_text());
         }
     };
     match execute(&state, command).await {
@@ -41,8 +39,8 @@ pub async fn handle(State(state): State<ApiState>, body: Result<Json<Command>, J
             Json(CommandResponse { message }).into_response()
         }
         Err(refusal) => {
-            metrics.count_request("commands", refusal.status.as_u16());
-            error(refusal.status, refusal.code, &refusal.message)
+            metrics.count_request("commands", super::status_of(refusal.code).as_u16());
+            error(refusal.code, &refusal.message)
         }
     }
 }
@@ -52,11 +50,7 @@ pub async fn execute(state: &ApiState, command: Command) -> Result<String, Refus
     Ok(match command {
         Command::SetSamplerInterval { interval_ms } => {
             if let Err(e) = validate_sampler_interval(interval_ms) {
-                return Err(Refusal {
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                    code: "invalid_value",
-                    message: e.to_string(),
-                });
+                return Err(Refusal { code: ErrorCode::InvalidValue, message: e.to_string() });
             }
             state.shared.sampler_interval_ms.store(interval_ms, Ordering::Relaxed);
             state.shared.publish(EventKind::SamplerIntervalChanged { interval_ms }, now_ms());
@@ -98,32 +92,22 @@ pub async fn execute(state: &ApiState, command: Command) -> Result<String, Refus
 }
 
 async fn game(state: &ApiState, command: GameCommand) -> Result<String, Refusal> {
-    state.shared.games.command(command).await.map_err(|e| {
-        let status = match e.code {
-            "not_on_mesh" => StatusCode::SERVICE_UNAVAILABLE,
-            "unknown_table" => StatusCode::NOT_FOUND,
-            "not_seated" | "already_seated" => StatusCode::CONFLICT,
-            "storage" => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        Refusal { status, code: e.code, message: e.message }
-    })
+    state.shared.games.command(command).await.map_err(|e| Refusal { code: e.code, message: e.message })
 }
 
 fn table_id_of(text: &str) -> Result<TableId, Refusal> {
     TableId::from_hex(text).ok_or_else(|| Refusal {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        code: "invalid_table_id",
+        code: ErrorCode::InvalidTableId,
         message: format!("table_id {text:?} is not 32 hex digits"),
     })
 }
 
 fn alert_refusal(e: CommandError) -> Refusal {
-    let (status, code) = match &e {
-        CommandError::Control(ControlError::UnknownRule(_)) => (StatusCode::NOT_FOUND, "unknown_rule"),
-        CommandError::Control(ControlError::NotActive(_)) => (StatusCode::CONFLICT, "alert_not_active"),
-        CommandError::Control(ControlError::SilenceTooLong(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value"),
-        CommandError::Rule(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rule"),
+    let code = match &e {
+        CommandError::Control(ControlError::UnknownRule(_)) => ErrorCode::UnknownRule,
+        CommandError::Control(ControlError::NotActive(_)) => ErrorCode::AlertNotActive,
+        CommandError::Control(ControlError::SilenceTooLong(_)) => ErrorCode::InvalidValue,
+        CommandError::Rule(_) => ErrorCode::InvalidRule,
     };
-    Refusal { status, code, message: e.to_string() }
+    Refusal { code, message: e.to_string() }
 }

@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
-use bitcraps_api::{ClientMessage, Event, EventKind, GameSummary, NetSummary, ServerMessage};
+use bitcraps_api::{ClientMessage, ErrorCode, Event, EventKind, GameSummary, NetSummary, ServerMessage};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::broadcast;
@@ -50,7 +50,7 @@ pub async fn upgrade(
     let header = check_header(&headers, &state.shared.token);
     if header == HeaderAuth::Invalid {
         state.shared.metrics.count_request("events", 401);
-        return error(StatusCode::UNAUTHORIZED, "unauthorized", "wrong bearer token");
+        return error(ErrorCode::Unauthorized, "wrong bearer token");
     }
     state.shared.metrics.count_request("events", 101);
     let authenticated = header == HeaderAuth::Valid;
@@ -78,7 +78,7 @@ async fn run(
 ) -> Result<(), SocketError> {
     if !authenticated && !authenticate_first_message(&mut socket, &state.shared.token).await {
         state.shared.metrics.count_request("events", 401);
-        let refusal = ServerMessage::Error { code: "unauthorized".into(), message: "wrong or missing token".into() };
+        let refusal = ServerMessage::Error { code: ErrorCode::Unauthorized, message: "wrong or missing token".into() };
         socket.send(text(&refusal)?).await?;
         let frame = CloseFrame { code: CLOSE_UNAUTHORIZED, reason: Utf8Bytes::from_static("unauthorized") };
         socket.send(Message::Close(Some(frame))).await?;
@@ -123,7 +123,7 @@ async fn run(
                 }
                 Err(RecvError::Lagged(_)) => {
                     let message = ServerMessage::Error {
-                        code: "lagged".into(),
+                        code: ErrorCode::Lagged,
                         message: format!("fell behind; reconnect with since={skip_through}"),
                     };
                     socket.send(text(&message)?).await?;
@@ -219,17 +219,13 @@ async fn command_result(state: &ApiState, body: &str) -> ServerMessage {
     let answer = match serde_json::from_str::<ClientMessage>(body) {
         Ok(ClientMessage::Command { command }) => super::commands::execute(state, command).await,
         Ok(ClientMessage::Auth { .. }) => Ok("already authenticated".to_owned()),
-        Err(e) => Err(super::commands::Refusal {
-            status: StatusCode::BAD_REQUEST,
-            code: "bad_command",
-            message: e.to_string(),
-        }),
+        Err(e) => Err(super::commands::Refusal { code: ErrorCode::BadCommand, message: e.to_string() }),
     };
-    let status = answer.as_ref().map_or_else(|r| r.status.as_u16(), |_| 200);
+    let status = answer.as_ref().map_or_else(|r| super::status_of(r.code).as_u16(), |_| 200);
     state.shared.metrics.count_request("commands", status);
     match answer {
-        Ok(message) => ServerMessage::CommandResult { ok: true, code: String::new(), message },
-        Err(r) => ServerMessage::CommandResult { ok: false, code: r.code.to_owned(), message: r.message },
+        Ok(message) => ServerMessage::CommandResult { ok: true, code: None, message },
+        Err(r) => ServerMessage::CommandResult { ok: false, code: Some(r.code), message: r.message },
     }
 }
 

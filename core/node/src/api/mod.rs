@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use bitcraps_api::{API_PREFIX, ApiError};
+use bitcraps_api::{API_PREFIX, ApiError, ErrorCode};
 use tokio::sync::watch;
 
 use bitcraps_net::now_ms;
@@ -84,11 +84,45 @@ async fn metrics(State(state): State<ApiState>, headers: HeaderMap) -> Response 
             metrics.count_request("metrics", 200);
             ([(header::CONTENT_TYPE, content_type)], text).into_response()
         }
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "metrics_encoding", &e.to_string()),
+        Err(e) => error(ErrorCode::MetricsEncoding, &e.to_string()),
     }
 }
 
 /// An error response with a JSON `{code, message}` body.
-pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(ApiError { code: code.to_owned(), message: message.to_owned() })).into_response()
+pub(crate) fn error(code: ErrorCode, message: &str) -> Response {
+    (status_of(code), axum::Json(ApiError { code, message: message.to_owned() })).into_response()
+}
+
+/// The HTTP status of each refusal: the one place codes meet statuses.
+pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::BadCommand => StatusCode::BAD_REQUEST,
+        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::UnknownRule | ErrorCode::UnknownTable => StatusCode::NOT_FOUND,
+        ErrorCode::AlertNotActive | ErrorCode::NotSeated | ErrorCode::AlreadySeated => StatusCode::CONFLICT,
+        ErrorCode::NotOnMesh | ErrorCode::Lagged => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Storage | ErrorCode::MetricsEncoding | ErrorCode::Internal | ErrorCode::Other => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        ErrorCode::InvalidValue
+        | ErrorCode::InvalidTableId
+        | ErrorCode::InvalidBet
+        | ErrorCode::InvalidRule
+        | ErrorCode::InsufficientBalance
+        | ErrorCode::UnknownBetKind
+        | ErrorCode::ZeroAmount
+        | ErrorCode::BelowTableMin
+        | ErrorCode::AboveTableMax
+        | ErrorCode::OddsAboveLimit
+        | ErrorCode::NoBaseBet
+        | ErrorCode::RollClosed
+        | ErrorCode::RollNotOpen
+        | ErrorCode::NotAllowedInPhase
+        | ErrorCode::IndivisibleAmount
+        | ErrorCode::UnknownBet
+        | ErrorCode::NotYourBet
+        | ErrorCode::ContractBet
+        | ErrorCode::OddsStillUp
+        | ErrorCode::AlwaysWorking => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }

@@ -2,9 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use bitcraps_api::{MetricPoint, MetricRange};
+use bitcraps_api::{ErrorCode, MetricPoint, MetricRange};
 use serde::Deserialize;
 
 use super::{ApiState, error};
@@ -39,12 +38,12 @@ pub async fn handle(State(state): State<ApiState>, Query(q): Query<RangeQuery>) 
         }
         Ok(Err(e @ (RangeError::UnknownMetric(_) | RangeError::BadStep(_)))) => {
             metrics.count_request("metrics_range", 422);
-            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", &e.to_string())
+            error(ErrorCode::InvalidValue, &e.to_string())
         }
         Ok(Err(e)) => {
             metrics.count_request("metrics_range", 500);
-            error(StatusCode::INTERNAL_SERVER_ERROR, "storage", &e.to_string())
+            error(ErrorCode::Storage, &e.to_string())
         }
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
+        Err(e) => error(ErrorCode::Internal, &e.to_string()),
     }
 }

@@ -220,7 +220,7 @@ async fn commands_over_the_event_socket_are_answered() {
         if command.contains("silence") {
             assert!(ok && message.contains("silenced"), "{message}");
         } else {
-            assert!(!ok && code == "alert_not_active", "{code}: {message}");
+            assert!(!ok && code == Some(bitcraps_api::ErrorCode::AlertNotActive), "{code:?}: {message}");
         }
     }
     node.shutdown().await.unwrap();

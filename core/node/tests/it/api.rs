@@ -59,7 +59,7 @@ async fn websocket_refuses_a_wrong_header_or_first_message() {
     }
     let mut socket = events(&node, None, "not-the-token").await;
     match next_message(&mut socket).await {
-        Some(ServerMessage::Error { code, .. }) => assert_eq!(code, "unauthorized"),
+        Some(ServerMessage::Error { code, .. }) => assert_eq!(code, bitcraps_api::ErrorCode::Unauthorized),
         other => panic!("expected an unauthorized error, got {other:?}"),
     }
     assert_eq!(next_message(&mut socket).await, None, "closed after refusing, no data");
