@@ -11,7 +11,7 @@ use crate::{AppState, lock};
 
 /// Starts the node from the app's options.
 pub async fn start(state: &AppState) -> anyhow::Result<NodeHandle> {
-    Node::start(state.options.clone()).await
+    Ok(Node::start(state.options.clone()).await?)
 }
 
 /// Takes `node` as the running node and watches for it to ask for a stop.
