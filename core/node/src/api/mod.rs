@@ -126,3 +126,29 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::AlwaysWorking => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_refusal_keeps_the_status_clients_saw_before_codes_were_typed() {
+        let expected = [
+            (ErrorCode::BadCommand, 400),
+            (ErrorCode::Unauthorized, 401),
+            (ErrorCode::UnknownTable, 404),
+            (ErrorCode::UnknownRule, 404),
+            (ErrorCode::NotSeated, 409),
+            (ErrorCode::AlreadySeated, 409),
+            (ErrorCode::AlertNotActive, 409),
+            (ErrorCode::InvalidValue, 422),
+            (ErrorCode::InsufficientBalance, 422),
+            (ErrorCode::NotAllowedInPhase, 422),
+            (ErrorCode::NotOnMesh, 503),
+            (ErrorCode::Storage, 500),
+        ];
+        for (code, status) in expected {
+            assert_eq!(status_of(code).as_u16(), status, "{code}");
+        }
+    }
+}
