@@ -25,7 +25,7 @@ pub mod machine;
 pub mod replay;
 pub mod service;
 pub mod state;
-pub mod store;
+mod store;
 mod sync_timer;
 pub mod view;
 
