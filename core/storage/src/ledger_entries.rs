@@ -66,16 +66,19 @@ pub fn insert_all(conn: &Connection, entries: &[EntryRow], at_ms: u64) -> Result
     Ok(())
 }
 
-/// Each account's credits minus debits over the whole journal.
+/// Each account's credits minus debits over the whole journal, added in `i128` here rather than by SQLite's
+/// `SUM`, which fails with "integer overflow" once a total leaves `i64` (a flood of huge amounts must not stop the
+/// node from starting).
 pub fn net_by_account(conn: &Connection) -> rusqlite::Result<Vec<(String, i128)>> {
-    let mut stmt = conn.prepare(
-        "SELECT account, SUM(delta) FROM (
-             SELECT credit AS account, amount AS delta FROM ledger_entries
-             UNION ALL SELECT debit, -amount FROM ledger_entries
-         ) GROUP BY account",
-    )?;
-    let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, i128::from(row.get::<_, i64>(1)?))))?;
-    rows.collect()
+    let mut totals: std::collections::BTreeMap<String, i128> = std::collections::BTreeMap::new();
+    let mut stmt = conn.prepare("SELECT debit, credit, amount FROM ledger_entries")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let amount = i128::from(row.get::<_, i64>(2)?);
+        *totals.entry(row.get(0)?).or_default() -= amount;
+        *totals.entry(row.get(1)?).or_default() += amount;
+    }
+    Ok(totals.into_iter().collect())
 }
 
 /// How many entries each roll of a table posted: (roll, count).
@@ -86,4 +89,31 @@ pub fn per_roll(conn: &Connection, table_id: i64) -> rusqlite::Result<Vec<(i64, 
     )?;
     let rows = stmt.query_map(params![table_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_beyond_i64_are_added_exactly() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATION_3).unwrap();
+        let row = |amount| EntryRow {
+            debit: "mint".into(),
+            credit: "player:ab".into(),
+            amount,
+            reason: "mint",
+            table: None,
+            roll: None,
+            bet: None,
+        };
+        let max = i64::MAX as u64;
+        insert_all(&conn, &[row(max), row(max), row(5)], 1).unwrap();
+        let totals: std::collections::BTreeMap<String, i128> = net_by_account(&conn).unwrap().into_iter().collect();
+        let expected = 2 * i128::from(i64::MAX) + 5;
+        assert_eq!(totals["player:ab"], expected);
+        assert_eq!(totals["mint"], -expected);
+    }
 }
