@@ -13,6 +13,12 @@ pub enum ErrorCode {
     // The request itself.
     /// No or a wrong bearer token.
     Unauthorized,
+    /// The `Host` header does not name the node's API (DNS rebinding).
+    ForbiddenHost,
+    /// A browser page from another origin opened the events socket.
+    ForbiddenOrigin,
+    /// Too many sockets wait to authenticate.
+    Busy,
     /// The body is not a command.
     BadCommand,
     /// A value is outside what its field allows.
@@ -74,6 +80,9 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::ForbiddenHost => "forbidden_host",
+            ErrorCode::ForbiddenOrigin => "forbidden_origin",
+            ErrorCode::Busy => "busy",
             ErrorCode::BadCommand => "bad_command",
             ErrorCode::InvalidValue => "invalid_value",
             ErrorCode::InvalidTableId => "invalid_table_id",

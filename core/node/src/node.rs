@@ -98,8 +98,12 @@ impl Node {
         }));
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let shutdown_tx = Arc::new(shutdown_tx);
-        let state =
-            ApiState { shared: shared.clone(), shutdown: shutdown_rx.clone(), request_shutdown: shutdown_tx.clone() };
+        let state = ApiState {
+            shared: shared.clone(),
+            walls: api::walls::Walls::new(addr, config.api.allow_remote),
+            shutdown: shutdown_rx.clone(),
+            request_shutdown: shutdown_tx.clone(),
+        };
         let server = tokio::spawn(api::serve(listener, state));
         crate::maintenance::spawn(shared.db().clone(), shutdown_rx.clone(), config.games.clone());
         let net = if config.net.enabled {

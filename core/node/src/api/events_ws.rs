@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use bitcraps_api::{ClientMessage, ErrorCode, Event, EventKind, GameSummary, NetSummary, ServerMessage};
 use futures_util::StreamExt;
@@ -23,12 +23,12 @@ use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::auth::{HeaderAuth, check_header, token_matches};
-use super::{ApiState, error};
+use super::{ApiState, error, walls};
 use crate::events::Subscription;
 use bitcraps_net::now_ms;
 
 /// How long a client without an `Authorization` header has to send its token.
-const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+const AUTH_TIMEOUT: Duration = Duration::from_secs(2);
 /// Close code for a refused authentication (4000-4999 are free for applications).
 const CLOSE_UNAUTHORIZED: u16 = 4401;
 /// How often a subscriber's `game` and `net` are compared with what it last got.
@@ -47,15 +47,26 @@ pub async fn upgrade(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if !state.walls.origin_allowed(walls::header_text(&headers, header::ORIGIN)) {
+        state.shared.metrics.count_request("events", 403);
+        return error(ErrorCode::ForbiddenOrigin, "the events socket serves the node's own page only");
+    }
     let header = check_header(&headers, &state.shared.token);
     if header == HeaderAuth::Invalid {
         state.shared.metrics.count_request("events", 401);
         return error(ErrorCode::Unauthorized, "wrong bearer token");
     }
-    state.shared.metrics.count_request("events", 101);
     let authenticated = header == HeaderAuth::Valid;
+    // A socket that must still send its token holds a place among the few pending ones until it has.
+    let pending = if authenticated { None } else { state.walls.admit_pending() };
+    if !authenticated && pending.is_none() {
+        state.shared.metrics.count_request("events", 503);
+        return error(ErrorCode::Busy, "too many sockets wait to authenticate");
+    }
+    state.shared.metrics.count_request("events", 101);
+    let ws = ws.max_message_size(walls::MAX_MESSAGE_BYTES).max_frame_size(walls::MAX_MESSAGE_BYTES);
     ws.on_upgrade(move |socket| async move {
-        if let Err(e) = run(socket, state, query.since, authenticated).await {
+        if let Err(e) = run(socket, state, query.since, pending).await {
             tracing::debug!(error = %e, "event stream ended");
         }
     })
@@ -74,9 +85,9 @@ async fn run(
     mut socket: WebSocket,
     state: ApiState,
     since: Option<u64>,
-    authenticated: bool,
+    pending: Option<walls::PendingSlot>,
 ) -> Result<(), SocketError> {
-    if !authenticated && !authenticate_first_message(&mut socket, &state.shared.token).await {
+    if pending.is_some() && !authenticate_first_message(&mut socket, &state.shared.token).await {
         state.shared.metrics.count_request("events", 401);
         let refusal = ServerMessage::Error { code: ErrorCode::Unauthorized, message: "wrong or missing token".into() };
         socket.send(text(&refusal)?).await?;
@@ -84,6 +95,7 @@ async fn run(
         socket.send(Message::Close(Some(frame))).await?;
         return Ok(());
     }
+    drop(pending); // authenticated: the place goes back to the pending pool
     let shared = &state.shared;
     let (mut live, mut skip_through) = match shared.events.subscribe(since) {
         Subscription::Resume { replay, live } => {

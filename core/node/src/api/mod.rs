@@ -9,6 +9,7 @@ mod commands;
 mod events_ws;
 mod latency;
 mod range;
+pub(crate) mod walls;
 mod web;
 
 use std::sync::Arc;
@@ -29,6 +30,8 @@ use crate::state::Shared;
 #[derive(Clone, Debug)]
 pub struct ApiState {
     pub shared: Arc<Shared>,
+    /// The Host and Origin allow-lists and the unauthenticated-socket cap.
+    pub walls: walls::Walls,
     pub shutdown: watch::Receiver<bool>,
     pub request_shutdown: Arc<watch::Sender<bool>>,
 }
@@ -48,6 +51,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/healthz", get(|| async { "ok\n" }));
     web::mount(router, &state.shared.web_dir)
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), latency::record))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), walls::require_local_host))
         .with_state(state)
 }
 
@@ -98,9 +102,10 @@ pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BadCommand => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::ForbiddenHost | ErrorCode::ForbiddenOrigin => StatusCode::FORBIDDEN,
         ErrorCode::UnknownRule | ErrorCode::UnknownTable => StatusCode::NOT_FOUND,
         ErrorCode::AlertNotActive | ErrorCode::NotSeated | ErrorCode::AlreadySeated => StatusCode::CONFLICT,
-        ErrorCode::NotOnMesh | ErrorCode::Lagged => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::NotOnMesh | ErrorCode::Lagged | ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Storage | ErrorCode::MetricsEncoding | ErrorCode::Internal | ErrorCode::Other => {
             StatusCode::INTERNAL_SERVER_ERROR
         }

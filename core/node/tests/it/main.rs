@@ -4,6 +4,7 @@
 
 mod alerts;
 mod api;
+mod api_walls;
 mod bad_input;
 mod config;
 mod crash;
