@@ -58,8 +58,9 @@ pub fn short_id(id: &str) -> &str {
 pub enum Command {
     /// Change the resource sampler's interval at run time (not persisted to the config file).
     SetSamplerInterval { interval_ms: u64 },
-    /// Stop the node cleanly, as SIGTERM would.
-    Shutdown,
+    /// Stop the node cleanly, as SIGTERM would. (A struct variant, so `deny_unknown_fields` refuses
+    /// `{"type":"shutdown","x":1}`: serde lets extra fields through on a unit variant of a tagged enum.)
+    Shutdown {},
     /// Acknowledge the alert of rule `rule`: no more repeats of its notification until it resolves.
     AckAlert { rule: String },
     /// Silence the notifications of rule `rule` for `duration_ms` (0 lifts a silence); state is still tracked.
@@ -135,7 +136,11 @@ mod tests {
         let json = serde_json::to_string(&Command::SetSamplerInterval { interval_ms: 500 })?;
         assert_eq!(json, r#"{"type":"set_sampler_interval","interval_ms":500}"#);
         let parsed: Command = serde_json::from_str(r#"{"type":"shutdown"}"#)?;
-        assert_eq!(parsed, Command::Shutdown);
+        assert_eq!(parsed, Command::Shutdown {});
+        assert_eq!(serde_json::to_string(&Command::Shutdown {})?, r#"{"type":"shutdown"}"#);
+        for extra in [r#"{"type":"shutdown","x":1}"#, r#"{"type":"set_sampler_interval","interval_ms":500,"x":1}"#] {
+            assert!(serde_json::from_str::<Command>(extra).is_err(), "{extra} must be refused");
+        }
         assert!(serde_json::from_str::<Command>(r#"{"type":"launch_rockets"}"#).is_err());
         Ok(())
     }

@@ -83,7 +83,7 @@ pub async fn execute(state: &ApiState, command: Command) -> Result<String, Refus
         Command::RemoveBet { table_id, bet_id } => {
             game(state, GameCommand::Remove { table: table_id_of(&table_id)?, bet_id }).await?
         }
-        Command::Shutdown => {
+        Command::Shutdown {} => {
             tracing::info!("shutdown requested through the control API");
             state.request_shutdown.send_replace(true);
             "node is shutting down".to_owned()
