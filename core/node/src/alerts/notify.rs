@@ -70,10 +70,15 @@ pub struct DesktopNotifier {
 }
 
 impl DesktopNotifier {
-    /// Starts the notification thread; `dashboard_url` is opened by the notification's action where supported.
-    pub fn start(dashboard_url: String) -> std::io::Result<Self> {
+    /// Starts the notification thread. The notification's action (where supported) opens the dashboard through
+    /// a launcher page written to `data_dir` (owner-only), so the token in `dashboard_url` never appears on a
+    /// command line (`ps`) or in a log: only the page's path does.
+    pub fn start(dashboard_url: &str, data_dir: &std::path::Path) -> std::io::Result<Self> {
+        let launcher = data_dir.join(LAUNCHER_PAGE);
+        crate::paths::write_private(&launcher, launcher_page(dashboard_url).as_bytes())?;
+        let target = launcher.display().to_string();
         let (queue, rx) = sync_channel(16);
-        std::thread::Builder::new().name("alert-notifier".into()).spawn(move || run(&rx, &dashboard_url))?;
+        std::thread::Builder::new().name("alert-notifier".into()).spawn(move || run(&rx, &target))?;
         Ok(Self { queue })
     }
 }
@@ -85,6 +90,18 @@ impl Notifier for DesktopNotifier {
             Err(TrySendError::Full(n)) => tracing::warn!(summary = %n.summary, "notification queue full; dropped"),
         }
     }
+}
+
+/// The launcher page in the data dir that forwards to the dashboard (with its token in the URL fragment).
+pub const LAUNCHER_PAGE: &str = "open-dashboard.html";
+
+/// A page that forwards the browser to `url` at once.
+pub fn launcher_page(url: &str) -> String {
+    let url = url.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    format!(
+        "<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={url}\">\
+         <title>BitCraps dashboard</title><a href=\"{url}\">Open the BitCraps dashboard</a>\n"
+    )
 }
 
 fn run(rx: &Receiver<DesktopNotification>, dashboard_url: &str) {

@@ -228,7 +228,7 @@ pub fn start(
 ) -> Result<AlertService, StartError> {
     let rules = config.validated_rules()?;
     let notifier: Box<dyn Notifier> = if config.notifications {
-        Box::new(super::notify::DesktopNotifier::start(dashboard_url)?)
+        Box::new(super::notify::DesktopNotifier::start(&dashboard_url, data_dir)?)
     } else {
         Box::new(super::notify::NoNotifier)
     };

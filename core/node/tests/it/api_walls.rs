@@ -87,3 +87,18 @@ async fn unauthenticated_sockets_are_bounded_in_size_and_number() {
     drop(idle);
     node.shutdown().await.unwrap();
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_notification_opens_the_dashboard_without_the_token_on_a_command_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path(), |c| c.alerts.notifications = true).await;
+    // What `xdg-open` gets is this page's path; the token is inside it, readable by the owner only.
+    let page = dir.path().join("open-dashboard.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.contains(&node.dashboard_url()), "{text}");
+    assert_eq!(std::fs::metadata(&page).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(!page.display().to_string().contains(node.token()));
+    node.shutdown().await.unwrap();
+}
