@@ -25,10 +25,17 @@ pub enum LockError {
 }
 
 impl DataDirLock {
-    /// Takes the lock on `dir` (created if missing) and records this process id in the lock file.
+    /// Takes the lock on `dir` (created if missing, and made owner-only on Unix: the database, its WAL, the
+    /// journal, the logs and the token inside are nobody else's business) and records this process id in the
+    /// lock file.
     pub fn acquire(dir: &Path) -> Result<Self, LockError> {
         let io = |source| LockError::Io { dir: dir.to_owned(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+        }
         let mut file = File::options()
             .read(true)
             .write(true)

@@ -102,3 +102,16 @@ async fn the_notification_opens_the_dashboard_without_the_token_on_a_command_lin
     assert!(!page.display().to_string().contains(node.token()));
     node.shutdown().await.unwrap();
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_data_dir_is_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    std::fs::create_dir(&data_dir).unwrap();
+    std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let node = start_node(&data_dir, |_| {}).await;
+    assert_eq!(std::fs::metadata(&data_dir).unwrap().permissions().mode() & 0o777, 0o700);
+    node.shutdown().await.unwrap();
+}
