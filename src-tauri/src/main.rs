@@ -6,7 +6,6 @@
 
 mod dashboard;
 mod lifecycle;
-mod status;
 mod tray;
 
 use std::sync::Mutex;

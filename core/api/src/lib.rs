@@ -20,6 +20,7 @@ mod metrics;
 mod net;
 mod resources;
 mod snapshot;
+mod status_text;
 
 pub use alerts::{AlertComparison, AlertHistoryEntry, AlertRule, AlertRuleKind, AlertSeverity, NoDataPolicy};
 pub use events::{ClientMessage, Event, EventKind, ServerMessage};
@@ -30,6 +31,7 @@ pub use snapshot::{
     AlertSummary, BalanceChange, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, JournalStatus, NodeInfo,
     RollSummary, SeatSummary, Snapshot, TableSummary,
 };
+pub use status_text::{NodeReading, NodeStatus};
 
 use serde::{Deserialize, Serialize};
 
