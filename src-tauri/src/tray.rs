@@ -10,8 +10,10 @@ use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 use tauri_plugin_autostart::ManagerExt as _;
+use tauri_plugin_opener::OpenerExt as _;
 
-use crate::{AppState, lifecycle, lock, open_dashboard, open_data_folder, open_host_table};
+use crate::dashboard::Dashboard;
+use crate::lifecycle::{self, AppState};
 
 const TRAY_ID: &str = "bitcraps";
 const SUMMARY_ID: &str = "summary";
@@ -73,9 +75,9 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
         .tooltip("BitCraps node starting")
         .menu(&menu)
         .on_menu_event(|app, event| match event.id().as_ref() {
-            OPEN_ID => open_dashboard(app),
-            HOST_ID => open_host_table(app),
-            PAUSE_ID => pause_or_resume(app),
+            OPEN_ID => lifecycle::show_dashboard(app, Dashboard::open),
+            HOST_ID => lifecycle::show_dashboard(app, Dashboard::open_host_table),
+            PAUSE_ID => lifecycle::pause_or_resume(app),
             DATA_ID => open_data_folder(app),
             AUTOSTART_ID => toggle_start_at_login(app),
             QUIT_ID => lifecycle::quit(app),
@@ -86,11 +88,11 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-fn pause_or_resume(app: &AppHandle) {
-    if lock(&app.state::<AppState>().node).is_some() {
-        lifecycle::pause(app);
-    } else {
-        lifecycle::resume(app);
+/// Opens the node's data dir in the system's file manager.
+fn open_data_folder(app: &AppHandle) {
+    let dir = app.state::<AppState>().data_dir().display().to_string();
+    if let Err(e) = app.opener().open_path(&dir, None::<&str>) {
+        tracing::error!(error = %e, %dir, "cannot open the data folder");
     }
 }
 
@@ -109,14 +111,10 @@ fn toggle_start_at_login(app: &AppHandle) {
 
 /// The node as the tray shows it now.
 fn read(app: &AppHandle) -> NodeStatus {
-    let state = app.state::<AppState>();
-    let node = lock(&state.node);
-    match node.as_ref() {
-        Some(n) => {
-            NodeStatus::Running(NodeReading::new(n.node_id(), n.health(), &n.game(), &n.net(), &n.active_alerts()))
-        }
-        None => NodeStatus::Paused,
-    }
+    lifecycle::with_node(app, |n| {
+        NodeStatus::Running(NodeReading::new(n.node_id(), n.health(), &n.game(), &n.net(), &n.active_alerts()))
+    })
+    .unwrap_or(NodeStatus::Paused)
 }
 
 /// Shows `view`: icon, tooltip, the Pause / Resume label, and what needs a running node enabled or not.
