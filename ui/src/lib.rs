@@ -23,6 +23,7 @@ pub mod health_tiles;
 pub mod history_loader;
 pub mod latency_history;
 pub mod peers;
+pub mod plot_axes;
 pub mod plot_decimate;
 pub mod plot_frame;
 pub mod resource_charts;

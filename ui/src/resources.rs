@@ -12,10 +12,9 @@ use egui_plot::{FilledArea, GridInput, GridMark, HoverPosition, Line, Plot, Plot
 use serde::{Deserialize, Serialize};
 
 use crate::format;
+use crate::plot_axes::{minute_steps, minutes_label, value_steps};
 use crate::plot_decimate::min_max_per_column;
-use crate::resource_charts::{
-    CHARTS, Chart, SERIES_COLORS, TimeRange, YScale, hover_label, minute_steps, minutes_label, value_steps,
-};
+use crate::resource_charts::{CHARTS, Chart, SERIES_COLORS, TimeRange, YScale, hover_label};
 use crate::state::{DashboardState, HISTORY_MS};
 use crate::stored_history::{HOUR_MS, StoredHistory};
 
