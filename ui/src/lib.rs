@@ -14,8 +14,10 @@ pub mod game;
 pub mod health;
 pub mod resources;
 
-// Shared by the tabs and the app: they import no tab.
+// The tab bar and the window: the one module that imports the tabs.
 pub mod app;
+
+// Shared by the tabs and the app: they import no tab.
 pub mod command_result;
 pub mod connection;
 pub mod format;
