@@ -6,16 +6,13 @@
 
 mod dashboard;
 mod lifecycle;
-mod status;
 mod tray;
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64};
-
 use anyhow::Context;
-use bitcraps_node::{NodeHandle, NodeOptions};
 use tauri::{AppHandle, Manager, RunEvent};
-use tauri_plugin_opener::OpenerExt;
+
+use crate::dashboard::Dashboard;
+use crate::lifecycle::AppState;
 
 /// Forwarded by a second launch: open the dashboard.
 const OPEN_DASHBOARD_FLAG: &str = "--open-dashboard";
@@ -28,21 +25,6 @@ const RESUME_FLAG: &str = "--resume";
 /// Forwarded by a second launch: quit the running app (as the Quit menu item does).
 const QUIT_FLAG: &str = "--quit";
 
-/// What the app holds while it runs: the node's options, the embedded node (none while paused) and the dashboard
-/// child.
-struct AppState {
-    /// What the node started with at launch; a resume starts it again from these.
-    options: NodeOptions,
-    node: Mutex<Option<NodeHandle>>,
-    /// Bumped by every pause (see [`lifecycle::adopt`]).
-    generation: AtomicU64,
-    /// Held by a pause, resume or quit while it runs.
-    transitions: tokio::sync::Mutex<()>,
-    dashboard: Mutex<dashboard::Dashboard>,
-    /// Set by the first quit; later ones (the node's own stop signal echoing it) do nothing.
-    quitting: AtomicBool,
-}
-
 fn main() -> anyhow::Result<()> {
     let options = bitcraps_node::resolve_options(None, None)?;
     let _log_guard = bitcraps_cli::logging::init(&options.data_dir, &options.config.log)?;
@@ -52,14 +34,7 @@ fn main() -> anyhow::Result<()> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::Builder::new().app_name("BitCraps").build())
         .setup(move |app| {
-            let state = AppState {
-                options,
-                node: Mutex::new(None),
-                generation: AtomicU64::new(0),
-                transitions: tokio::sync::Mutex::new(()),
-                dashboard: Mutex::new(dashboard::Dashboard::default()),
-                quitting: AtomicBool::new(false),
-            };
+            let state = AppState::new(options);
             let node = match tauri::async_runtime::block_on(lifecycle::start(&state)) {
                 Ok(node) => node,
                 Err(e) => {
@@ -102,48 +77,8 @@ fn on_launch_flags(app: &AppHandle, argv: &[String]) {
     } else if has(RESUME_FLAG) {
         lifecycle::resume(app);
     } else if has(HOST_TABLE_FLAG) {
-        open_host_table(app);
+        lifecycle::show_dashboard(app, Dashboard::open_host_table);
     } else if has(OPEN_DASHBOARD_FLAG) {
-        open_dashboard(app);
+        lifecycle::show_dashboard(app, Dashboard::open);
     }
-}
-
-/// The running node's API URL and token (none while paused).
-fn node_api(app: &AppHandle) -> Option<(String, String)> {
-    lock(&app.state::<AppState>().node).as_ref().map(|n| (n.api_url().to_owned(), n.token().to_owned()))
-}
-
-/// Starts the dashboard child connected to the embedded node (or leaves the running one alone).
-fn open_dashboard(app: &AppHandle) {
-    show_dashboard(app, false);
-}
-
-/// Opens the dashboard on the Game tab with the Host a table dialog open.
-fn open_host_table(app: &AppHandle) {
-    show_dashboard(app, true);
-}
-
-fn show_dashboard(app: &AppHandle, host_table: bool) {
-    let Some((url, token)) = node_api(app) else {
-        tracing::info!("the node is paused: resume it to open the dashboard");
-        return;
-    };
-    let state = app.state::<AppState>();
-    let mut dashboard = lock(&state.dashboard);
-    let opened = if host_table { dashboard.open_host_table(&url, &token) } else { dashboard.open(&url, &token) };
-    if let Err(e) = opened {
-        tracing::error!(error = %e, "cannot open the dashboard");
-    }
-}
-
-/// Opens the node's data dir in the system's file manager.
-fn open_data_folder(app: &AppHandle) {
-    let dir = app.state::<AppState>().options.data_dir.display().to_string();
-    if let Err(e) = app.opener().open_path(&dir, None::<&str>) {
-        tracing::error!(error = %e, %dir, "cannot open the data folder");
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -1,18 +1,19 @@
 //! The tray icon: coloured by the node's health (green / yellow / red, grey while paused), a tooltip with the node's
-//! id, health, peers, tables and alerts ([`crate::status`]), and the menu: a one-line summary (where tooltips do not
-//! show), Open Dashboard, Host a table…, Pause / Resume node, Open data folder, Start at login, Quit.
+//! id, health, peers, tables and alerts ([`NodeStatus::tooltip`]), and the menu: a one-line summary (where tooltips
+//! do not show), Open Dashboard, Host a table…, Pause / Resume node, Open data folder, Start at login, Quit.
 
 use std::time::Duration;
 
-use bitcraps_api::HealthLevel;
+use bitcraps_api::{HealthLevel, NodeReading, NodeStatus};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 use tauri_plugin_autostart::ManagerExt as _;
+use tauri_plugin_opener::OpenerExt as _;
 
-use crate::status::{NodeReading, TrayView, summary_line, tooltip};
-use crate::{AppState, lifecycle, lock, open_dashboard, open_data_folder, open_host_table};
+use crate::dashboard::Dashboard;
+use crate::lifecycle::{self, AppState};
 
 const TRAY_ID: &str = "bitcraps";
 const SUMMARY_ID: &str = "summary";
@@ -35,10 +36,10 @@ struct TrayMenu {
     autostart: CheckMenuItem<Wry>,
 }
 
-fn icon(view: &TrayView) -> tauri::Result<Image<'static>> {
+fn icon(view: &NodeStatus) -> tauri::Result<Image<'static>> {
     Image::from_bytes(match view {
-        TrayView::Paused => include_bytes!("../../icons/tray-paused.png"),
-        TrayView::Running(reading) => match reading.health.level {
+        NodeStatus::Paused => include_bytes!("../../icons/tray-paused.png"),
+        NodeStatus::Running(reading) => match reading.health.level {
             HealthLevel::Green => include_bytes!("../../icons/tray-green.png"),
             HealthLevel::Yellow => include_bytes!("../../icons/tray-yellow.png"),
             HealthLevel::Red => include_bytes!("../../icons/tray-red.png"),
@@ -70,13 +71,13 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
         &[&summary, &open, &host, &first_gap, &pause, &data, &autostart, &second_gap, &quit_item],
     )?;
     TrayIconBuilder::with_id(TRAY_ID)
-        .icon(icon(&TrayView::Paused)?)
+        .icon(icon(&NodeStatus::Paused)?)
         .tooltip("BitCraps node starting")
         .menu(&menu)
         .on_menu_event(|app, event| match event.id().as_ref() {
-            OPEN_ID => open_dashboard(app),
-            HOST_ID => open_host_table(app),
-            PAUSE_ID => pause_or_resume(app),
+            OPEN_ID => lifecycle::show_dashboard(app, Dashboard::open),
+            HOST_ID => lifecycle::show_dashboard(app, Dashboard::open_host_table),
+            PAUSE_ID => lifecycle::pause_or_resume(app),
             DATA_ID => open_data_folder(app),
             AUTOSTART_ID => toggle_start_at_login(app),
             QUIT_ID => lifecycle::quit(app),
@@ -87,11 +88,11 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-fn pause_or_resume(app: &AppHandle) {
-    if lock(&app.state::<AppState>().node).is_some() {
-        lifecycle::pause(app);
-    } else {
-        lifecycle::resume(app);
+/// Opens the node's data dir in the system's file manager.
+fn open_data_folder(app: &AppHandle) {
+    let dir = app.state::<AppState>().data_dir().display().to_string();
+    if let Err(e) = app.opener().open_path(&dir, None::<&str>) {
+        tracing::error!(error = %e, %dir, "cannot open the data folder");
     }
 }
 
@@ -109,26 +110,22 @@ fn toggle_start_at_login(app: &AppHandle) {
 }
 
 /// The node as the tray shows it now.
-fn read(app: &AppHandle) -> TrayView {
-    let state = app.state::<AppState>();
-    let node = lock(&state.node);
-    match node.as_ref() {
-        Some(n) => {
-            TrayView::Running(NodeReading::new(n.node_id(), n.health(), &n.game(), &n.net(), &n.active_alerts()))
-        }
-        None => TrayView::Paused,
-    }
+fn read(app: &AppHandle) -> NodeStatus {
+    lifecycle::with_node(app, |n| {
+        NodeStatus::Running(NodeReading::new(n.node_id(), n.health(), &n.game(), &n.net(), &n.active_alerts()))
+    })
+    .unwrap_or(NodeStatus::Paused)
 }
 
 /// Shows `view`: icon, tooltip, the Pause / Resume label, and what needs a running node enabled or not.
-fn show(app: &AppHandle, view: &TrayView) -> tauri::Result<()> {
+fn show(app: &AppHandle, view: &NodeStatus) -> tauri::Result<()> {
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         tray.set_icon(Some(icon(view)?))?;
-        tray.set_tooltip(Some(tooltip(view)))?;
+        tray.set_tooltip(Some(view.tooltip()))?;
     }
     let menu = app.state::<TrayMenu>();
-    let running = matches!(view, TrayView::Running(_));
-    menu.summary.set_text(summary_line(view))?;
+    let running = matches!(view, NodeStatus::Running(_));
+    menu.summary.set_text(view.summary_line())?;
     menu.pause.set_text(if running { PAUSE_LABEL } else { RESUME_LABEL })?;
     menu.open.set_enabled(running)?;
     menu.host.set_enabled(running)
@@ -137,7 +134,7 @@ fn show(app: &AppHandle, view: &TrayView) -> tauri::Result<()> {
 /// Refreshes the tray whenever what it shows changes (read every second) until the app exits.
 pub fn spawn_status_watch(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
-        let mut shown: Option<TrayView> = None;
+        let mut shown: Option<NodeStatus> = None;
         loop {
             let view = read(&app);
             if shown.as_ref() != Some(&view) {
@@ -159,11 +156,11 @@ mod tests {
 
     #[test]
     fn every_view_has_an_icon() {
-        assert!(icon(&TrayView::Paused).is_ok());
+        assert!(icon(&NodeStatus::Paused).is_ok());
         for level in [HealthLevel::Green, HealthLevel::Yellow, HealthLevel::Red] {
             let health = Health { level, reasons: Vec::new() };
             let reading = NodeReading::new("ab", health, &GameSummary::default(), &NetSummary::default(), &[]);
-            assert!(icon(&TrayView::Running(reading)).is_ok());
+            assert!(icon(&NodeStatus::Running(reading)).is_ok());
         }
     }
 }

@@ -11,8 +11,8 @@
 use std::time::{Duration, Instant};
 
 use bitcraps_api::{MetricPoint, MetricRange, PeerSummary, ResourceSample, Snapshot};
-use bitcraps_ui::resource_charts::{TimeRange, YScale, stored_metrics};
 use bitcraps_ui::resources::ResourcesView;
+use bitcraps_ui::resources::charts::{TimeRange, YScale, stored_metrics};
 use bitcraps_ui::stored_history::{HOUR_MS, HOUR_STEP_MS};
 use bitcraps_ui::{Dashboard, DashboardState, Tab};
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -11,9 +11,9 @@ use egui::{Color32, Key, Modifiers, RichText};
 use serde::{Deserialize, Serialize};
 
 use crate::connection::{Connection, now_s};
-use crate::history_loader::HistoryLoader;
-use crate::peers::PeerSort;
-use crate::resource_charts::TimeRange;
+use crate::health::peers::PeerSort;
+use crate::resources::charts::TimeRange;
+use crate::resources::history_loader::HistoryLoader;
 use crate::state::{ConnectionStatus, DashboardState};
 use crate::{alerts, format, game, health, resources};
 

@@ -1,5 +1,6 @@
 //! The node's stored metric history for the Resources tab's 1-hour view: what to ask the range endpoint for, how
-//! to read its answers, and what has been loaded. Plain data, no I/O: [`crate::history_loader`] does the requests.
+//! to read its answers, and what has been loaded. Plain data, no I/O: the Resources tab's
+//! [`history_loader`](crate::resources::history_loader) does the requests.
 
 use std::collections::BTreeMap;
 

@@ -22,6 +22,7 @@ mod net;
 mod resources;
 mod setting;
 mod snapshot;
+mod status_text;
 
 pub use alerts::{AlertComparison, AlertHistoryEntry, AlertRule, AlertRuleKind, AlertSeverity, NoDataPolicy};
 pub use error_code::ErrorCode;
@@ -34,6 +35,7 @@ pub use snapshot::{
     AlertSummary, BalanceChange, BetSummary, ConsensusStats, GameSummary, Health, HealthLevel, JournalStatus, NodeInfo,
     RollSummary, SeatSummary, Snapshot, TableSummary,
 };
+pub use status_text::{NodeReading, NodeStatus};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,8 +2,8 @@
 //! validation, save and preview, the persisted tab, and image snapshots of the editor at 100 % and 200 %.
 
 use bitcraps_api::{AlertComparison, AlertRule, AlertSummary, Command};
+use bitcraps_ui::alerts::rule_editor::SAVE;
 use bitcraps_ui::alerts::{CUSTOM_MINUTES, EDIT_RULES, NO_ALERTS, number};
-use bitcraps_ui::rule_editor::SAVE;
 use bitcraps_ui::{Dashboard, DashboardApp, DashboardState, Tab};
 use eframe::App as _;
 use egui::accesskit::Role;

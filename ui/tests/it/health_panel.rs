@@ -2,8 +2,8 @@
 //! recorded snapshots and from live updates.
 
 use bitcraps_api::{LatencyQuantiles, ServerMessage};
-use bitcraps_ui::health_plots::NO_LATENCY_YET;
-use bitcraps_ui::peers::{PeerColumn, PeerSort};
+use bitcraps_ui::health::peers::{PeerColumn, PeerSort};
+use bitcraps_ui::health::plots::NO_LATENCY_YET;
 use bitcraps_ui::{DashboardState, Tab, UiPrefs, format};
 use egui_kittest::kittest::Queryable as _;
 

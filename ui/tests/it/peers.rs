@@ -1,7 +1,7 @@
 //! The Health tab's Peers section: the peers table from the busy fixture, the mesh statistics line, and the empty
 //! and off-the-mesh states.
 
-use bitcraps_ui::peers::{NO_PEERS, NOT_ON_MESH};
+use bitcraps_ui::health::peers::{NO_PEERS, NOT_ON_MESH};
 use bitcraps_ui::{DashboardState, format};
 use egui_kittest::kittest::Queryable as _;
 
@@ -31,7 +31,7 @@ fn peers_table_lists_every_peer_with_units() {
 #[test]
 fn mesh_statistics_fit_on_one_line() {
     let snapshot = fixture("snapshot_busy.json");
-    let text = bitcraps_ui::peers::stats_line(&snapshot.net.stats, snapshot.net.banned.len());
+    let text = bitcraps_ui::health::peers::stats_line(&snapshot.net.stats, snapshot.net.banned.len());
     assert!(text.starts_with("Messages/s in 12.4 / out 11.8"), "{text}");
     let harness = harness_for("snapshot_busy.json");
     harness.get_by_label(&text);

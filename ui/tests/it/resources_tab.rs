@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use bitcraps_api::{MetricPoint, MetricRange};
 use bitcraps_ui::connection::ConnectConfig;
-use bitcraps_ui::history_loader::HistoryLoader;
-use bitcraps_ui::resource_charts::{TimeRange, YScale, stored_metrics};
 use bitcraps_ui::resources::ResourcesView;
+use bitcraps_ui::resources::charts::{TimeRange, YScale, stored_metrics};
+use bitcraps_ui::resources::history_loader::HistoryLoader;
 use bitcraps_ui::stored_history::{HOUR_MS, HOUR_STEP_MS, StoredHistory};
 use bitcraps_ui::{DashboardState, Tab, UiPrefs, format};
 use egui_kittest::kittest::Queryable as _;

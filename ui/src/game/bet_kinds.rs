@@ -122,7 +122,7 @@ const fn slot(kind: BetKind) -> (usize, usize) {
     }
 }
 
-/// Block titles, by [`slot`]'s first number.
+/// Block titles, by the first number of a kind's slot in the layout.
 pub const GROUPS: [&str; 7] =
     ["Line bets", "Come", "Field and big 6/8", "Numbers", "Hardways", "One-roll bets", "Hop bets"];
 

@@ -4,7 +4,8 @@
 
 use bitcraps_api::{BalanceChange, RollSummary, TableSummary};
 
-use crate::{bet_kinds, format};
+use super::bet_kinds;
+use crate::format;
 
 /// Shown before the table's first final roll.
 pub const NO_ROLLS: &str = "No rolls yet";

@@ -12,12 +12,16 @@ use egui_plot::{FilledArea, GridInput, GridMark, HoverPosition, Line, Plot, Plot
 use serde::{Deserialize, Serialize};
 
 use crate::format;
-use crate::plot_decimate::min_max_per_column;
-use crate::resource_charts::{
-    CHARTS, Chart, SERIES_COLORS, TimeRange, YScale, hover_label, minute_steps, minutes_label, value_steps,
-};
+use crate::plot_axes::{minute_steps, minutes_label, value_steps};
 use crate::state::{DashboardState, HISTORY_MS};
 use crate::stored_history::{HOUR_MS, StoredHistory};
+
+pub mod charts;
+pub mod history_loader;
+pub mod plot_decimate;
+
+use charts::{CHARTS, Chart, SERIES_COLORS, TimeRange, YScale, hover_label};
+use plot_decimate::min_max_per_column;
 
 const PLOT_HEIGHT: f32 = 180.0;
 const MS_PER_MIN: f64 = 60_000.0;

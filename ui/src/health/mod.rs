@@ -1,14 +1,19 @@
 //! The Health tab, top to bottom: the health light with its reasons, the mesh's partition state and connection
-//! success and the API connection; the speed-target tiles ([`crate::health_tiles`]); the latency plots
-//! ([`crate::health_plots`]); the mesh peers ([`crate::peers`]); then who the node is, how long it has run, where
-//! it keeps its data and which I/O backend its journal uses.
+//! success and the API connection; the speed-target tiles ([`tiles`]); the latency plots ([`plots`]); the mesh
+//! peers ([`peers`]); then who the node is, how long it has run, where it keeps its data and which I/O backend its
+//! journal uses.
 
 use bitcraps_api::HealthLevel;
 use egui::{Color32, RichText};
 
 use crate::format;
-use crate::peers::PeerSort;
 use crate::state::DashboardState;
+
+pub mod peers;
+pub mod plots;
+pub mod tiles;
+
+use peers::PeerSort;
 
 /// The colour of a health level's light.
 pub fn level_color(level: HealthLevel) -> Color32 {
@@ -34,11 +39,11 @@ pub fn show(ui: &mut egui::Ui, state: &DashboardState, peer_sort: &mut PeerSort)
         status(ui, state);
         if let Some(snapshot) = &state.snapshot {
             ui.add_space(12.0);
-            crate::health_tiles::show(ui, snapshot);
+            tiles::show(ui, snapshot);
             ui.add_space(12.0);
-            crate::health_plots::show(ui, &state.latency_history);
+            plots::show(ui, &state.latency_history);
             ui.add_space(12.0);
-            crate::peers::show(ui, &snapshot.net, snapshot.node.now_ms, peer_sort);
+            peers::show(ui, &snapshot.net, snapshot.node.now_ms, peer_sort);
         }
         ui.add_space(12.0);
         about(ui, state);

@@ -11,9 +11,10 @@ use std::time::Duration;
 use bitcraps_api::MetricRange;
 
 use crate::connection::ConnectConfig;
-use crate::resource_charts::stored_metrics;
 use crate::state::DashboardState;
 use crate::stored_history::{HOUR_MS, HOUR_STEP_MS, REFRESH_S, parse_answer, range_url};
+
+use super::charts::stored_metrics;
 
 /// Longest wait for one answer.
 const TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,13 +1,18 @@
 //! The Alerts tab: pending and firing alerts grouped by severity (critical first) with Acknowledge and Silence
-//! (15 min, 1 h or a custom number of minutes) buttons, the rule editor ([`crate::rule_editor`]), then the recent
+//! (15 min, 1 h or a custom number of minutes) buttons, the rule editor ([`rule_editor`]), then the recent
 //! history. Buttons queue commands in [`DashboardState::outbox`]; the connection sends them over the event socket.
 
 use bitcraps_api::{AlertSummary, Command};
 use egui::{Color32, RichText};
 
 use crate::format;
-use crate::rule_editor::{self, RuleEditor};
 use crate::state::DashboardState;
+
+pub mod preview;
+pub mod rule_check;
+pub mod rule_editor;
+
+use rule_editor::RuleEditor;
 
 /// Shown when the node reports no alerts.
 pub const NO_ALERTS: &str = "No alerts pending or firing.";

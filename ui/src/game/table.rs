@@ -1,14 +1,11 @@
 //! One joined table in detail, on the Game tab: the round phase with its countdown and the puck, the dice history
-//! and the last roll's chip changes ([`game::rolls`]), the players with their chips (the shooter marked), the open
-//! bets with Remove on this node's own, the bet layout ([`game::layout`]), a Place bet row, and the game history.
-//!
-//! [`game::rolls`]: crate::game::rolls
-//! [`game::layout`]: crate::game::layout
+//! and the last roll's chip changes ([`rolls`]), the players with their chips (the shooter marked), the open
+//! bets with Remove on this node's own, the bet layout ([`layout`]), a Place bet row, and the game history.
 
 use bitcraps_api::{Command, TableSummary};
 
-use crate::game::{layout, rolls};
-use crate::{bet_kinds, format};
+use super::{bet_kinds, layout, rolls};
+use crate::format;
 
 /// Shown when nobody has a bet on the table.
 pub const NO_BETS: &str = "No open bets";
@@ -134,7 +131,7 @@ fn place_bet(ui: &mut egui::Ui, table: &TableSummary, draft: &mut BetDraft, queu
             .labelled_by(title.id);
         let most = if table.max_bet >= table.min_bet && table.max_bet > 0 { table.max_bet } else { u64::MAX };
         let amount = egui::DragValue::new(&mut draft.amount).range(table.min_bet.max(1)..=most).speed(1.0);
-        crate::game::field(ui, "Amount", amount);
+        super::field(ui, "Amount", amount);
         if ui.button("Place").clicked() {
             queued.push(Command::PlaceBet {
                 table_id: table.table_id.clone(),

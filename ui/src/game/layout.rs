@@ -4,8 +4,8 @@
 
 use bitcraps_api::TableSummary;
 
-use crate::bet_kinds::{self, BetCell};
-use crate::table::BetDraft;
+use super::bet_kinds::{self, BetCell};
+use super::table::BetDraft;
 
 /// Width of one cell, in points (the layout scales with the UI).
 const CELL_WIDTH: f32 = 118.0;

@@ -1,12 +1,13 @@
-//! What the tray shows about the embedded node: a plain reading taken from the node each second ([`TrayView`]), the
-//! tooltip text made from it, and a one-line summary for the top of the menu (Linux trays show no tooltips). Pure, so
-//! the texts are unit-tested without a tray.
+//! What a status display says about a node (the desktop app's tray today): a plain reading of the node
+//! ([`NodeStatus`]), the tooltip text made from it, and a one-line summary for the top of a menu (Linux trays show no
+//! tooltips). Pure text from API data, so every front end words it the same and the texts are unit-tested without
+//! a tray.
 
-use bitcraps_api::{AlertSummary, GameSummary, Health, HealthLevel, NetSummary, short_id};
+use crate::{AlertSummary, GameSummary, Health, HealthLevel, NetSummary, short_id};
 
-/// The tray's view of the app: the node running (with a reading) or paused.
+/// The node as a status display shows it: running (with a reading) or paused.
 #[derive(Clone, Debug, PartialEq)]
-pub enum TrayView {
+pub enum NodeStatus {
     Running(NodeReading),
     Paused,
 }
@@ -50,57 +51,58 @@ fn health_word(level: HealthLevel) -> &'static str {
     }
 }
 
-/// The tooltip: node id and health (with the reasons when not green), then peers and tables, then active alerts.
-pub fn tooltip(view: &TrayView) -> String {
-    let reading = match view {
-        TrayView::Paused => return "BitCraps node paused: off the mesh (Resume node to start it again)".to_owned(),
-        TrayView::Running(reading) => reading,
-    };
-    let name = health_word(reading.health.level);
-    let health = if reading.health.level == HealthLevel::Green || reading.health.reasons.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{name}: {}", reading.health.reasons.join("; "))
-    };
-    let peers = match reading.peers {
-        1 => "1 peer linked".to_owned(),
-        n => format!("{n} peers linked"),
-    };
-    let tables = format!("seated at {}/{} tables", reading.tables_seated, reading.tables_known);
-    let alerts = if reading.alerts.is_empty() {
-        "no active alerts".to_owned()
-    } else {
-        format!("alerts: {}", reading.alerts.join(", "))
-    };
-    format!("BitCraps node {} — {health}\n{peers} · {tables}\n{alerts}", short_id(&reading.node_id))
-}
+impl NodeStatus {
+    /// The tooltip: node id and health (with the reasons when not green), then peers and tables, then active alerts.
+    pub fn tooltip(&self) -> String {
+        let reading = match self {
+            Self::Paused => return "BitCraps node paused: off the mesh (Resume node to start it again)".to_owned(),
+            Self::Running(reading) => reading,
+        };
+        let name = health_word(reading.health.level);
+        let health = if reading.health.level == HealthLevel::Green || reading.health.reasons.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{name}: {}", reading.health.reasons.join("; "))
+        };
+        let peers = match reading.peers {
+            1 => "1 peer linked".to_owned(),
+            n => format!("{n} peers linked"),
+        };
+        let tables = format!("seated at {}/{} tables", reading.tables_seated, reading.tables_known);
+        let alerts = if reading.alerts.is_empty() {
+            "no active alerts".to_owned()
+        } else {
+            format!("alerts: {}", reading.alerts.join(", "))
+        };
+        format!("BitCraps node {} — {health}\n{peers} · {tables}\n{alerts}", short_id(&reading.node_id))
+    }
 
-/// One line for the menu's first (disabled) item: id, health level, peers, tables and the number of active alerts.
-pub fn summary_line(view: &TrayView) -> String {
-    let reading = match view {
-        TrayView::Paused => return "Node paused".to_owned(),
-        TrayView::Running(reading) => reading,
-    };
-    let health = health_word(reading.health.level);
-    let alerts = match reading.alerts.len() {
-        0 => String::new(),
-        1 => " · 1 alert".to_owned(),
-        n => format!(" · {n} alerts"),
-    };
-    format!(
-        "Node {} {health} · {} peers · {}/{} tables{alerts}",
-        short_id(&reading.node_id),
-        reading.peers,
-        reading.tables_seated,
-        reading.tables_known
-    )
+    /// One line for a menu's first (disabled) item: id, health level, peers, tables and the number of active alerts.
+    pub fn summary_line(&self) -> String {
+        let reading = match self {
+            Self::Paused => return "Node paused".to_owned(),
+            Self::Running(reading) => reading,
+        };
+        let health = health_word(reading.health.level);
+        let alerts = match reading.alerts.len() {
+            0 => String::new(),
+            1 => " · 1 alert".to_owned(),
+            n => format!(" · {n} alerts"),
+        };
+        format!(
+            "Node {} {health} · {} peers · {}/{} tables{alerts}",
+            short_id(&reading.node_id),
+            reading.peers,
+            reading.tables_seated,
+            reading.tables_known
+        )
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use bitcraps_api::{PeerSummary, TableSummary};
-
     use super::*;
+    use crate::{PeerSummary, TableSummary};
 
     const ID: &str = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
 
@@ -116,7 +118,7 @@ mod tests {
 
     #[test]
     fn a_healthy_node_shows_peers_tables_and_no_alerts() {
-        let text = tooltip(&TrayView::Running(reading(Health::default())));
+        let text = NodeStatus::Running(reading(Health::default())).tooltip();
         assert_eq!(
             text,
             "BitCraps node abcdef0123456789 — healthy\n2 peers linked · seated at 1/3 tables\nno active alerts"
@@ -134,31 +136,31 @@ mod tests {
         };
         let game = GameSummary::default();
         let net = NetSummary { peers: vec![PeerSummary::default()], ..NetSummary::default() };
-        let text = tooltip(&TrayView::Running(NodeReading::new(ID, health, &game, &net, &[alert])));
+        let text = NodeStatus::Running(NodeReading::new(ID, health, &game, &net, &[alert])).tooltip();
         assert!(text.contains("degraded: system CPU at 80 % (>= 75 %)"), "{text}");
         assert!(text.contains("1 peer linked · seated at 0/0 tables"), "{text}");
         assert!(text.ends_with("alerts: memory_high (warning, firing)"), "{text}");
         let red = Health { level: HealthLevel::Red, reasons: vec![] };
-        assert!(tooltip(&TrayView::Running(reading(red))).contains("— unhealthy\n"));
+        assert!(NodeStatus::Running(reading(red)).tooltip().contains("— unhealthy\n"));
     }
 
     #[test]
     fn a_paused_node_says_so() {
-        let text = tooltip(&TrayView::Paused);
+        let text = NodeStatus::Paused.tooltip();
         assert!(text.contains("paused") && text.contains("Resume node"), "{text}");
         assert!(!text.contains("healthy"));
-        assert_eq!(summary_line(&TrayView::Paused), "Node paused");
+        assert_eq!(NodeStatus::Paused.summary_line(), "Node paused");
     }
 
     #[test]
     fn the_summary_line_counts_peers_tables_and_alerts() {
         let mut running = reading(Health::default());
         assert_eq!(
-            summary_line(&TrayView::Running(running.clone())),
+            NodeStatus::Running(running.clone()).summary_line(),
             "Node abcdef0123456789 healthy · 2 peers · 1/3 tables"
         );
         running.alerts = vec!["memory_high (warning, firing)".into(), "disk_free_low (warning, firing)".into()];
         running.health.level = HealthLevel::Red;
-        assert!(summary_line(&TrayView::Running(running)).ends_with("unhealthy · 2 peers · 1/3 tables · 2 alerts"));
+        assert!(NodeStatus::Running(running).summary_line().ends_with("unhealthy · 2 peers · 1/3 tables · 2 alerts"));
     }
 }

@@ -5,23 +5,21 @@
 //! Buttons queue commands in [`DashboardState::outbox`], as the Alerts tab does; the connection sends them over the
 //! event socket and the node's answer shows under the tables list. What the forms hold between frames lives in
 //! [`GameForm`].
-//!
-//! [`table`]: crate::table
 
 use std::collections::BTreeMap;
 
 use bitcraps_api::{Command, ConsensusStats, TableSummary};
 
 use crate::state::DashboardState;
-use crate::table::{self, BetDraft};
 use crate::{command_result, format};
 
-#[path = "game_host.rs"]
+pub mod bet_kinds;
 pub mod host;
-#[path = "game_layout.rs"]
 pub mod layout;
-#[path = "game_rolls.rs"]
 pub mod rolls;
+pub mod table;
+
+use table::BetDraft;
 
 /// Shown when the node reports no tables.
 pub const NO_TABLES: &str = "No tables on the mesh yet: host one (Host a table… above), or wait for a host's advert.";

@@ -1,11 +1,11 @@
 //! The Alerts tab's rule editor: pick an existing rule or start a new one, edit its fields with inline validation
-//! ([`crate::alert_rule_check`]), see a preview of its current value ([`crate::alert_preview`]), and save it with
+//! ([`super::rule_check`]), see a preview of its current value ([`super::preview`]), and save it with
 //! [`Command::SetAlertRule`]. Save stays disabled while any field is invalid.
 
 use bitcraps_api::{AlertComparison, AlertRule, AlertRuleKind, Command, NoDataPolicy};
 use egui::RichText;
 
-use crate::alert_rule_check::{FieldErrors, RuleDraft, known_metrics};
+use super::rule_check::{FieldErrors, RuleDraft, known_metrics};
 use crate::state::DashboardState;
 
 /// Label of the "new rule" entry of the rule picker.
@@ -46,7 +46,7 @@ pub fn show(ui: &mut egui::Ui, state: &DashboardState, editor: &mut RuleEditor, 
     let alert = saved.map(|r| (r.name.as_str(), r.metric.as_str()));
     let metric = editor.draft.metric.trim();
     ui.add_space(4.0);
-    ui.label(crate::alert_preview::line(state, metric, checked.as_ref().ok(), alert));
+    ui.label(super::preview::line(state, metric, checked.as_ref().ok(), alert));
     ui.horizontal(|ui| {
         let valid = checked.is_ok();
         let save = ui.add_enabled(valid, egui::Button::new(SAVE));

@@ -86,7 +86,7 @@ pub fn line(state: &DashboardState, metric: &str, rule: Option<&AlertRule>, aler
         Ok(current) => current,
         Err(reason) => return format!("Preview: {metric}: {reason}; the rule cannot be evaluated here."),
     };
-    let value = crate::alerts::number(current.value);
+    let value = super::number(current.value);
     let head = format!("Preview: {metric} = {value} ({})", current.source);
     let Some(rule) = rule else {
         return format!("{head}; fix the errors above to see whether it would fire.");
@@ -100,7 +100,7 @@ pub fn line(state: &DashboardState, metric: &str, rule: Option<&AlertRule>, aler
     };
     match would_fire(rule, current.value) {
         Some((severity, raise)) => {
-            let raise = crate::alerts::number(raise);
+            let raise = super::number(raise);
             let when = match (rule.kind, rule.for_ms) {
                 (AlertRuleKind::Consecutive, _) if rule.consecutive > 1 => {
                     format!(" after {} points in a row", rule.consecutive)

@@ -97,7 +97,7 @@ fn fields(ui: &mut egui::Ui, t: &mut HostTable) {
 }
 
 fn row(ui: &mut egui::Ui, label: &str, value: egui::DragValue<'_>) {
-    crate::game::field(ui, label, value);
+    super::field(ui, label, value);
     ui.end_row();
 }
 

@@ -6,7 +6,7 @@ use egui_plot::{GridInput, GridMark, Line, Plot, PlotPoints, uniform_grid_spacer
 
 use crate::format;
 use crate::latency_history::{LatencyHistory, LatencyPoint};
-use crate::resource_charts::{minute_steps, minutes_label, value_steps};
+use crate::plot_axes::{minute_steps, minutes_label, value_steps};
 
 /// Shown instead of the plots until the node has reported a consensus round or a propagation.
 pub const NO_LATENCY_YET: &str = "No consensus rounds or mesh messages measured yet";
