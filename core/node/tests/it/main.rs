@@ -6,7 +6,6 @@ mod alerts;
 mod api;
 mod bad_input;
 mod config;
-mod crash;
 mod db_write;
 mod events;
 mod game_store;
