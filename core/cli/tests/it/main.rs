@@ -1,9 +1,10 @@
 //! Integration tests of the binaries: `bitcraps-node` processes over loopback (the 8-process game, byzantine,
-//! partition and load tests, the journal replay) and `bitcraps-cli`, in one test binary.
+//! partition, load and crash tests, the journal replay) and `bitcraps-cli`, in one test binary.
 // Tests fail loudly on any unexpected error; unwrap/expect are the point there.
 #![allow(clippy::unwrap_used)]
 
 mod cli;
+mod crash;
 mod journal_replay;
 mod mesh_byzantine;
 mod mesh_game;

@@ -7,7 +7,6 @@ mod api;
 mod api_walls;
 mod bad_input;
 mod config;
-mod crash;
 mod db_write;
 mod events;
 mod game_store;
