@@ -33,7 +33,14 @@ type Layers = &'static [&'static [&'static str]];
 
 /// (crate folder relative to the workspace root, its layers). Keep each crate's modules in exactly one layer.
 const LAYERS: &[(&str, Layers)] = &[
-    ("core/api", &[&["alerts", "metrics", "net", "resources", "setting"], &["snapshot"], &["events"]]),
+    (
+        "core/api",
+        &[
+            &["alerts", "error_code", "metrics", "net", "resources", "setting"],
+            &["snapshot"],
+            &["events", "status_text"],
+        ],
+    ),
     ("core/wire", &[&["frame", "message"]]),
     (
         "core/rules",
@@ -60,19 +67,10 @@ const LAYERS: &[(&str, Layers)] = &[
     (
         "ui",
         &[
-            &[
-                "alert_rule_check",
-                "bet_kinds",
-                "format",
-                "latency_history",
-                "plot_decimate",
-                "plot_frame",
-                "stored_history",
-            ],
-            &["health_tiles", "peers", "resource_charts", "state", "table"],
-            &["alert_preview", "command_result", "connection", "health_plots", "resources"],
-            &["game", "health", "history_loader", "rule_editor"],
-            &["alerts"],
+            &["format", "latency_history", "plot_axes", "plot_frame", "stored_history"],
+            &["state"],
+            &["command_result", "connection"],
+            &["alerts", "game", "health", "resources"],
             &["app"],
             &["native", "web"],
         ],
@@ -113,7 +111,7 @@ const LAYERS: &[(&str, Layers)] = &[
     (
         "core/table",
         &[
-            &["config", "crypto", "state", "sync_timer"],
+            &["config", "crypto", "phase", "state", "sync_timer"],
             &["attempt"],
             &["machine"],
             &["sim_tests", "store", "view"],
@@ -137,10 +135,7 @@ const LAYERS: &[(&str, Layers)] = &[
 
 /// Imports that go upward or close a cycle today, tolerated until fixed: (crate, from, to, the fix). The layers
 /// above are what the crate's imports give with these left out.
-const KNOWN_DEBTS: &[(&str, &str, &str, &str)] = &[
-    ("ui", "alert_preview", "alerts", "alert_preview.rs calls alerts::number: move number() into format"),
-    ("ui", "table", "game", "table.rs uses game::{layout, rolls, field}: make those modules of their own"),
-];
+const KNOWN_DEBTS: &[(&str, &str, &str, &str)] = &[];
 
 pub fn check() -> anyhow::Result<()> {
     let root = workspace_root();

@@ -22,10 +22,11 @@ mod attempt;
 pub mod config;
 pub mod crypto;
 pub mod machine;
+mod phase;
 pub mod replay;
 pub mod service;
 pub mod state;
-mod store;
+pub mod store;
 mod sync_timer;
 pub mod view;
 

@@ -25,40 +25,11 @@ pub use crate::attempt::View;
 use crate::attempt::{Attempt, Commit};
 use crate::config::ConsensusConfig;
 use crate::crypto;
+pub use crate::phase::Phase;
 use crate::state::{Revealed, RoundEffects, TableState};
 
 /// Most messages of later rounds kept while this node catches up.
 const MAX_FUTURE: usize = 4096;
-
-/// Where the round stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Betting { opens_at: u64 },
-    Commit { closes_at: u64 },
-    Reveal { closes_at: u64 },
-    Sign { deadline: u64 },
-}
-
-impl Phase {
-    /// The name the API shows.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            Phase::Betting { .. } => "betting",
-            Phase::Commit { .. } => "commit",
-            Phase::Reveal { .. } => "reveal",
-            Phase::Sign { .. } => "sign",
-        }
-    }
-
-    const fn deadline(&self) -> u64 {
-        match *self {
-            Phase::Betting { opens_at: t }
-            | Phase::Commit { closes_at: t }
-            | Phase::Reveal { closes_at: t }
-            | Phase::Sign { deadline: t } => t,
-        }
-    }
-}
 
 /// A round that became final here.
 #[derive(Debug)]
@@ -113,6 +84,8 @@ pub struct Machine {
     /// The actions in this node's commit of the current attempt (queued again if the attempt dies).
     in_flight: Vec<Action>,
     future: Vec<(Message, SignedMessage, NodeId)>,
+    /// The round reached when loaded at start-up: never committed in again (see [`Machine::restarted`]).
+    sit_out: Option<u64>,
 }
 
 impl Machine {
@@ -130,7 +103,17 @@ impl Machine {
             queued: Vec::new(),
             in_flight: Vec::new(),
             future: Vec::new(),
+            sit_out: None,
         }
+    }
+
+    /// A machine loaded at start-up sits out the round it had reached: it may have committed there before it
+    /// stopped, with a nonce it no longer has, and a second commit would equivocate with its first (which the
+    /// quorum's view keeps and the catch-up brings back).
+    #[must_use]
+    pub fn restarted(mut self) -> Self {
+        self.sit_out = Some(self.state.round());
+        self
     }
 
     /// The agreed state (after the last final round).
@@ -359,7 +342,7 @@ impl Machine {
             return;
         }
         self.phase = Phase::Commit { closes_at: now + self.config.round_timeout_ms };
-        if self.plays() && !self.attempt.commits.contains_key(&self.me) {
+        if self.plays() && !self.attempt.commits.contains_key(&self.me) && self.sit_out != Some(self.state.round()) {
             let mut nonce = [0u8; 32];
             rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
             self.in_flight.append(&mut self.queued);

@@ -96,7 +96,9 @@ pub fn spawn(parts: ServiceParts) -> Result<tokio::task::JoinHandle<()>, GameErr
         let recent = bitcraps_storage::mesh_rounds::recent(&db.lock(), &id, RECENT_ROLLS)?;
         service.rolls.insert(id, recent.iter().map(roll_summary).collect());
         let opens_at = now + u64::from(state.params.roll_interval_ms);
-        service.machines.insert(id, Machine::new(service.key.clone(), service.config.clone(), state, opens_at));
+        service
+            .machines
+            .insert(id, Machine::new(service.key.clone(), service.config.clone(), state, opens_at).restarted());
         service.adverts.insert(id, advert);
     }
     tracing::info!(tables = service.machines.len(), "table protocol started");
