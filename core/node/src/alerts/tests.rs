@@ -61,6 +61,7 @@ impl Harness {
 use ChangeKind::{Cancelled, Firing, Pending, Resolved, SeverityChanged};
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "a table of cases: one rule, its inputs and its expected changes per row")]
 fn rule_semantics_table() {
     type Case = (&'static str, AlertRule, Box<dyn Fn(&mut Harness)>, Vec<(u64, ChangeKind)>);
     let cases: Vec<Case> = vec![
